@@ -1,0 +1,80 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One settings list for every target (STYLE §1.9).
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "signet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "signet", targets: ["SignetCLI"]),
+        .library(name: "SignetServer", targets: ["SignetServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // The domain: value types, entities, services, store protocols. No HTTP, no storage library.
+        .target(
+            name: "SignetDomain",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
+        // Stores: in-memory actors, SQLite (GRDB) metadata, file-system blobs. No HTTP.
+        .target(
+            name: "SignetStorage",
+            dependencies: ["SignetDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: settings
+        ),
+        // Wire formats: AWS JSON 1.1 / rest-json framing, DTOs, error mapping. Knows HTTPTypes, not Hummingbird.
+        .target(
+            name: "SignetWire",
+            dependencies: [
+                "SignetDomain",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: settings
+        ),
+        // The server: Hummingbird application, controllers, middleware.
+        .target(
+            name: "SignetServer",
+            dependencies: [
+                "SignetDomain", "SignetStorage", "SignetWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "SignetCLI",
+            dependencies: [
+                "SignetServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "SignetDomainTests", dependencies: ["SignetDomain"], swiftSettings: settings),
+        .testTarget(name: "SignetStorageTests", dependencies: ["SignetStorage"], swiftSettings: settings),
+        .testTarget(name: "SignetWireTests", dependencies: ["SignetWire"], swiftSettings: settings),
+        .testTarget(
+            name: "SignetServerTests",
+            dependencies: [
+                "SignetServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: settings
+        ),
+    ]
+)

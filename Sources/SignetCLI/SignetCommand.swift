@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import SignetServer
+
+@main
+struct SignetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signet",
+        abstract: "A local Amazon ECR (with managed signing) and AWS Signer emulator.",
+        version: SignetVersion.current,
+        subcommands: [Serve.self])
+}
+
+/// `signet serve`: every option can also come from an environment variable `SIGNET_<NAME>`.
+struct Serve: AsyncParsableCommand, AppArguments {
+    static let configuration = CommandConfiguration(abstract: "Run the Signet server.")
+
+    @Option(name: .customLong("host"), help: "Address to listen on (env SIGNET_HOST).")
+    var host: String = Serve.env("HOST") ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one (env SIGNET_PORT).")
+    var port: Int = Serve.env("PORT").flatMap(Int.init) ?? 5050
+
+    @Option(name: .customLong("data-dir"), help: "Directory for the database and blobs (env SIGNET_DATA_DIR).")
+    var dataDir: String = Serve.env("DATA_DIR") ?? ".signet"
+
+    @Flag(name: .customLong("in-memory"), help: "Keep all state in memory (env SIGNET_IN_MEMORY=1).")
+    var inMemory: Bool = ["1", "true", "yes"].contains(Serve.env("IN_MEMORY")?.lowercased() ?? "")
+
+    @Option(name: .customLong("account-id"), help: "Account id of the default credentials (env SIGNET_ACCOUNT_ID).")
+    var accountID: String = Serve.env("ACCOUNT_ID") ?? "123456789012"
+
+    @Option(help: "Region used when a request carries no SigV4 scope (env SIGNET_REGION).")
+    var region: String = Serve.env("REGION") ?? "us-east-1"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env SIGNET_LOG_LEVEL).")
+    var logLevel: String = Serve.env("LOG_LEVEL") ?? "info"
+
+    var hostname: String { host }
+    var dataDirectory: String? { inMemory ? nil : dataDir }
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard accountID.count == 12, accountID.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits") }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel.lowercased()) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        let store = inMemory ? "in-memory" : "data dir \(URL(fileURLWithPath: dataDir).standardizedFileURL.path)"
+        let app = try await buildApplication(self) { url in
+            FileHandle.standardOutput.write(Data("Signet \(SignetVersion.current) listening on \(url) (\(store))\n".utf8))
+        }
+        try await app.runService()
+    }
+
+    static func env(_ name: String) -> String? {
+        ProcessInfo.processInfo.environment["SIGNET_" + name]
+    }
+}

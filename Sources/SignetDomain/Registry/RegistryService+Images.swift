@@ -1,0 +1,331 @@
+import Foundation
+
+/// How a manifest write treats an identical image that is already there.
+public enum ExistingImagePolicy: Sendable {
+    /// `PutImage`: ImageAlreadyExistsException.
+    case reject
+    /// The registry path: a repeated push succeeds and changes nothing (docker push is idempotent).
+    case accept
+}
+
+/// The result of storing a manifest.
+public struct StoredImage: Sendable {
+    public let image: Image
+    public let tag: ImageTag?
+    /// `false` when the digest was already in the repository (only the tag may have moved).
+    public let isNewDigest: Bool
+}
+
+/// One image resolved from an `imageId`, or why it could not be.
+public enum ImageLookup: Sendable {
+    case found(Image, requested: ImageIdentifier)
+    case failed(ImageIdentifier, ImageFailure)
+}
+
+/// Per-item failure codes of the batch image operations.
+public enum ImageFailure: String, Sendable {
+    case invalidImageDigest = "InvalidImageDigest"
+    case invalidImageTag = "InvalidImageTag"
+    case imageTagDoesNotMatchDigest = "ImageTagDoesNotMatchDigest"
+    case imageNotFound = "ImageNotFound"
+    case missingDigestAndTag = "MissingDigestAndTag"
+    case imageReferencedByManifestList = "ImageReferencedByManifestList"
+}
+
+/// `filter.tagStatus` of ListImages/DescribeImages.
+public enum TagStatus: String, Sendable, CaseIterable {
+    case tagged = "TAGGED"
+    case untagged = "UNTAGGED"
+    case any = "ANY"
+}
+
+extension RegistryService {
+    // MARK: Writing images
+
+    /// Stores a manifest (PutImage or `PUT /v2/<name>/manifests/<ref>`).
+    ///
+    /// Digest = SHA-256 of the exact bytes. Referenced blobs must exist; index children must be images of the
+    /// repository; a manifest with `subject` is accepted whether or not the subject exists (OCI 1.1).
+    public func putImage(
+        _ manifestBytes: Data, mediaType declaredMediaType: String?, tag: ImageTag?, expectedDigest: String?,
+        repository name: RepositoryName, registry: RegistryKey, pushedBy: AccountID, existing existingPolicy: ExistingImagePolicy
+    ) async throws -> StoredImage {
+        guard manifestBytes.count <= ImageManifest.maxSize else {
+            throw RegistryError.invalidParameter(.init(path: "imageManifest", value: nil, constraint: .maxLength(ImageManifest.maxSize)))
+        }
+        let digest = Digest.sha256(of: manifestBytes)
+        if let expectedDigest, expectedDigest != digest.description {
+            throw RegistryError.imageDigestDoesNotMatch(provided: expectedDigest, computed: digest)
+        }
+        let manifest = try ImageManifest.parse(manifestBytes, declaredMediaType: declaredMediaType)
+
+        let stored: StoredImage = try await writeLock.withLock {
+            let repository = try await existingRepository(name, in: registry)
+            try await checkReferences(of: manifest, repository: name, registry: registry)
+
+            let existing = try await metadata.image(digest, repository: name, registry: registry)
+            let taggedDigest = try await tag.asyncMap { try await metadata.digest(forTag: $0, repository: name, registry: registry) } ?? nil
+
+            let alreadyThere = existing != nil && (tag == nil || taggedDigest == digest)
+            if alreadyThere {
+                switch existingPolicy {
+                case .reject: throw RegistryError.imageAlreadyExists(digest, tag: tag, repository: name, registry: registry.account)
+                case .accept: return StoredImage(image: existing!, tag: tag, isNewDigest: false)
+                }
+            }
+            if let tag, let taggedDigest, taggedDigest != digest, !repository.tagMutability.allowsOverwriting(tag) {
+                throw RegistryError.imageTagAlreadyExists(tag, repository: name, registry: registry.account)
+            }
+
+            let image =
+                existing
+                ?? Image(
+                    digest: digest, manifest: manifestBytes, mediaType: manifest.mediaType,
+                    artifactMediaType: manifest.artifactMediaType, subject: manifest.subject?.digest,
+                    sizeInBytes: manifest.imageSize(manifestBytes: manifestBytes.count), pushedAt: clock.now)
+            var change = ImageChange(upsert: existing == nil ? image : nil)
+            if let tag { change.setTags[tag] = digest }
+            try await metadata.apply(change, repository: name, registry: registry)
+            return StoredImage(image: image, tag: tag, isNewDigest: existing == nil)
+        }
+
+        if stored.isNewDigest, let events {
+            let profiles: [String]
+            if manifest.subject == nil, let configuration = try await metadata.signingConfiguration(for: registry) {
+                profiles = configuration.profiles(matching: name)
+            } else {
+                profiles = []
+            }
+            await events.imageStored(
+                ImageStoredEvent(
+                    registry: registry, repository: name, digest: digest, mediaType: manifest.mediaType,
+                    size: Int64(manifestBytes.count), pushedBy: pushedBy, signingProfiles: profiles))
+        }
+        return stored
+    }
+
+    private func checkReferences(of manifest: ImageManifest, repository: RepositoryName, registry: RegistryKey) async throws {
+        var missingBlobs: [Digest] = []
+        for descriptor in manifest.blobReferences where try await !blobs.contains(descriptor.digest) {
+            if !missingBlobs.contains(descriptor.digest) { missingBlobs.append(descriptor.digest) }
+        }
+        guard missingBlobs.isEmpty else {
+            throw RegistryError.layersNotFound(missingBlobs, repository: repository, registry: registry.account)
+        }
+        var missingChildren: [Digest] = []
+        for child in manifest.manifests where try await metadata.image(child.digest, repository: repository, registry: registry) == nil {
+            missingChildren.append(child.digest)
+        }
+        guard missingChildren.isEmpty else {
+            throw RegistryError.referencedImagesNotFound(missingChildren, repository: repository, registry: registry.account)
+        }
+    }
+
+    // MARK: Reading images
+
+    /// Resolves one `imageId` (tag, digest or both) without throwing for per-item problems.
+    public func lookup(_ id: ImageIdentifier, repository: RepositoryName, registry: RegistryKey) async throws -> ImageLookup {
+        var digest: Digest?
+        if let rawDigest = id.digest {
+            guard Digest.hasECRShape(rawDigest) else { return .failed(id, .invalidImageDigest) }
+            guard let parsed = Digest(parsing: rawDigest) else { return .failed(id, .imageNotFound) }
+            digest = parsed
+        }
+        if let rawTag = id.tag {
+            guard let tag = try? ImageTag(rawTag) else { return .failed(id, .invalidImageTag) }
+            guard let tagged = try await metadata.digest(forTag: tag, repository: repository, registry: registry) else {
+                return .failed(id, .imageNotFound)
+            }
+            if let digest, digest != tagged { return .failed(id, .imageTagDoesNotMatchDigest) }
+            digest = tagged
+        }
+        guard let digest else { return .failed(id, .missingDigestAndTag) }
+        guard let image = try await metadata.image(digest, repository: repository, registry: registry) else {
+            return .failed(id, .imageNotFound)
+        }
+        return .found(image, requested: id)
+    }
+
+    /// The image an `imageId` names, or ``RegistryError/imageNotFound(_:repository:registry:)``.
+    public func existingImage(_ id: ImageIdentifier, repository: RepositoryName, registry: RegistryKey) async throws -> Image {
+        if id.digest == nil, id.tag == nil {
+            throw RegistryError.invalidRequest("Invalid parameter at 'imageId': both tag and digest cannot be null")
+        }
+        switch try await lookup(id, repository: repository, registry: registry) {
+        case .found(let image, _): return image
+        case .failed(_, .invalidImageDigest):
+            throw RegistryError.invalidRequest(
+                "Invalid parameter at 'imageDigest' failed to satisfy constraint: 'must satisfy regular expression '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+''")
+        case .failed: throw RegistryError.imageNotFound(id, repository: repository, registry: registry.account)
+        }
+    }
+
+    public func batchGetImage(
+        _ ids: [ImageIdentifier], acceptedMediaTypes: [String]?, repository name: RepositoryName, registry: RegistryKey
+    ) async throws -> [ImageLookup] {
+        guard (1...100).contains(ids.count) else {
+            throw RegistryError.invalidParameter(.init(path: "imageIds", value: nil, constraint: ids.isEmpty ? .minItems(1) : .maxItems(100)))
+        }
+        _ = try await existingRepository(name, in: registry)
+        var results: [ImageLookup] = []
+        for id in ids {
+            let result = try await lookup(id, repository: name, registry: registry)
+            // Signet stores manifests verbatim and converts nothing, so a manifest whose media type the client
+            // does not accept is reported as not found for that client.
+            if case .found(let image, _) = result, let acceptedMediaTypes, !acceptedMediaTypes.contains(image.mediaType) {
+                results.append(.failed(id, .imageNotFound))
+            } else {
+                results.append(result)
+            }
+        }
+        return results
+    }
+
+    /// Images with tags, filtered by tag status, one page in push order.
+    public func describeImages(
+        _ ids: [ImageIdentifier]?, tagStatus: TagStatus, repository name: RepositoryName, registry: RegistryKey,
+        maxResults: Int?, nextToken: String?
+    ) async throws -> Page<TaggedImage> {
+        try Paginator.checkMaxResults(maxResults, range: 1...1000)
+        _ = try await existingRepository(name, in: registry)
+        let all = try await metadata.images(repository: name, registry: registry)
+        if let ids {
+            guard maxResults == nil, nextToken == nil else {
+                throw RegistryError.invalidRequest("Invalid parameter: nextToken and maxResults cannot be specified together with imageIds")
+            }
+            var result: [TaggedImage] = []
+            for id in ids {
+                let image = try await existingImage(id, repository: name, registry: registry)
+                if let tagged = all.first(where: { $0.image.digest == image.digest }), !result.contains(tagged) {
+                    result.append(tagged)
+                }
+            }
+            return Page(items: result, nextToken: nil)
+        }
+        let filtered = all.filter { tagStatus.admits(tagCount: $0.tags.count) }
+        return try Paginator.page(filtered, key: { Self.sortKey($0.image) }, maxResults: maxResults, defaultSize: 100, token: nextToken)
+    }
+
+    /// One entry per tag, untagged images as digest-only entries.
+    public func listImages(
+        tagStatus: TagStatus, repository name: RepositoryName, registry: RegistryKey, maxResults: Int?, nextToken: String?
+    ) async throws -> Page<(digest: Digest, tag: ImageTag?)> {
+        try Paginator.checkMaxResults(maxResults, range: 1...1000)
+        _ = try await existingRepository(name, in: registry)
+        var entries: [(digest: Digest, tag: ImageTag?, key: String)] = []
+        for tagged in try await metadata.images(repository: name, registry: registry) where tagStatus.admits(tagCount: tagged.tags.count) {
+            let base = Self.sortKey(tagged.image)
+            if tagged.tags.isEmpty {
+                entries.append((tagged.image.digest, nil, base))
+            } else {
+                for tag in tagged.tags { entries.append((tagged.image.digest, tag, base + "/" + tag.value)) }
+            }
+        }
+        let page = try Paginator.page(entries, key: \.key, maxResults: maxResults, defaultSize: 100, token: nextToken)
+        return Page(items: page.items.map { ($0.digest, $0.tag) }, nextToken: page.nextToken)
+    }
+
+    /// Images whose `subject` is `digest`, filtered by artifact type, one page.
+    public func listImageReferrers(
+        of digest: Digest, artifactTypes: [String]?, repository name: RepositoryName, registry: RegistryKey, maxResults: Int?,
+        nextToken: String?
+    ) async throws -> Page<Image> {
+        try Paginator.checkMaxResults(maxResults, range: 1...50)
+        _ = try await existingRepository(name, in: registry)
+        let referrers = try await metadata.images(repository: name, registry: registry)
+            .map(\.image)
+            .filter { $0.subject == digest }
+            .filter { image in artifactTypes.map { $0.isEmpty || $0.contains(image.artifactMediaType ?? "") } ?? true }
+        return try Paginator.page(referrers, key: Self.sortKey, maxResults: maxResults, defaultSize: 50, token: nextToken)
+    }
+
+    /// Push order, then digest: zero-padded milliseconds keep string order equal to time order.
+    static func sortKey(_ image: Image) -> String {
+        let millis = Int64((image.pushedAt.timeIntervalSince1970 * 1000).rounded())
+        let padded = String(millis)
+        return String(repeating: "0", count: max(0, 15 - padded.count)) + padded + "/" + image.digest.description
+    }
+
+    // MARK: Deleting images
+
+    /// What BatchDeleteImage removed and what it could not.
+    public struct DeleteResult: Sendable {
+        public var deleted: [(digest: Digest, tag: ImageTag?)] = []
+        public var failures: [(id: ImageIdentifier, failure: ImageFailure)] = []
+    }
+
+    /// By tag: removes the tag, and the image with its last tag. By digest: removes the image and all its tags.
+    public func batchDeleteImage(_ ids: [ImageIdentifier], repository name: RepositoryName, registry: RegistryKey) async throws -> DeleteResult {
+        guard (1...100).contains(ids.count) else {
+            throw RegistryError.invalidParameter(.init(path: "imageIds", value: nil, constraint: ids.isEmpty ? .minItems(1) : .maxItems(100)))
+        }
+        return try await writeLock.withLock {
+            _ = try await existingRepository(name, in: registry)
+            var result = DeleteResult()
+            for id in ids {
+                let images = try await metadata.images(repository: name, registry: registry)
+                switch try await lookup(id, repository: name, registry: registry) {
+                case .failed(let id, let failure):
+                    result.failures.append((id, failure))
+                case .found(let image, let requested):
+                    guard let tagged = images.first(where: { $0.image.digest == image.digest }) else {
+                        result.failures.append((id, .imageNotFound))
+                        continue
+                    }
+                    let requestedTag = requested.tag.map(ImageTag.init(trusted:))
+                    let removesImage = requestedTag.map { tagged.tags == [$0] } ?? true
+                    if removesImage, Self.isChildOfIndex(image.digest, in: images) {
+                        result.failures.append((id, .imageReferencedByManifestList))
+                        continue
+                    }
+                    var change = ImageChange()
+                    change.removeTags = requestedTag.map { [$0] } ?? tagged.tags
+                    if removesImage { change.deleteDigests = [image.digest] }
+                    if change.removeTags.isEmpty {
+                        result.deleted.append((image.digest, nil))
+                    } else {
+                        result.deleted += change.removeTags.map { (image.digest, $0) }
+                    }
+                    try await metadata.apply(change, repository: name, registry: registry)
+                }
+            }
+            return result
+        }
+    }
+
+    static func isChildOfIndex(_ digest: Digest, in images: [TaggedImage]) -> Bool {
+        images.contains { tagged in
+            guard ImageManifest.MediaType.indexTypes.contains(tagged.image.mediaType),
+                let manifest = try? ImageManifest.parse(tagged.image.manifest, declaredMediaType: tagged.image.mediaType)
+            else { return false }
+            return manifest.manifests.contains { $0.digest == digest }
+        }
+    }
+
+    // MARK: Signing status
+
+    public func describeImageSigningStatus(
+        _ id: ImageIdentifier, repository name: RepositoryName, registry: RegistryKey
+    ) async throws -> (image: Image, statuses: [SigningStatus]) {
+        _ = try await existingRepository(name, in: registry)
+        let image = try await existingImage(id, repository: name, registry: registry)
+        return (image, try await metadata.signingStatuses(of: image.digest, repository: name, registry: registry))
+    }
+}
+
+extension TagStatus {
+    func admits(tagCount: Int) -> Bool {
+        switch self {
+        case .any: return true
+        case .tagged: return tagCount > 0
+        case .untagged: return tagCount == 0
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

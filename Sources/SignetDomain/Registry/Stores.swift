@@ -1,0 +1,79 @@
+import Foundation
+
+/// Which kind of metadata store backs the server (reported by the health endpoint).
+public enum StoreKind: String, Sendable {
+    case inMemory = "in-memory"
+    case sqlite
+}
+
+/// Everything that changes in one image write, applied by a store in a single transaction.
+public struct ImageChange: Sendable {
+    public var upsert: Image?
+    public var deleteDigests: [Digest] = []
+    public var setTags: [ImageTag: Digest] = [:]
+    public var removeTags: [ImageTag] = []
+    /// Statuses to record for `upsert` (managed signing); empty until the signing engine exists.
+    public var signingStatuses: [SigningStatus] = []
+
+    public init(upsert: Image? = nil) { self.upsert = upsert }
+}
+
+/// Metadata of repositories, images, tags, signing configuration and statuses, per registry.
+///
+/// Implementations: `InMemoryMetadataStore` (an actor) and `SQLiteMetadataStore` (GRDB, WAL).
+/// Stores answer questions and apply changes; only services decide what absence means.
+public protocol MetadataStore: Sendable {
+    var kind: StoreKind { get }
+
+    /// Inserts `repository`; returns `false` if one with the same name exists in its registry.
+    func insertRepository(_ repository: Repository) async throws -> Bool
+    func repository(_ name: RepositoryName, in registry: RegistryKey) async throws -> Repository?
+    /// All repositories of a registry, sorted by name.
+    func repositories(in registry: RegistryKey) async throws -> [Repository]
+    func updateRepository(_ repository: Repository) async throws
+    /// Removes the repository with its images, tags and signing statuses.
+    func deleteRepository(_ name: RepositoryName, in registry: RegistryKey) async throws
+
+    func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Image?
+    /// All images of a repository with their tags, oldest push first (ties by digest).
+    func images(repository: RepositoryName, registry: RegistryKey) async throws -> [TaggedImage]
+    func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) async throws -> Digest?
+    /// Number of images in the repository.
+    func imageCount(repository: RepositoryName, registry: RegistryKey) async throws -> Int
+    /// Applies `change` atomically.
+    func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) async throws
+
+    func signingConfiguration(for registry: RegistryKey) async throws -> SigningConfiguration?
+    /// Stores (or with `nil` removes) the registry's signing configuration.
+    func setSigningConfiguration(_ configuration: SigningConfiguration?, for registry: RegistryKey) async throws
+    /// Statuses recorded for an image, in the order they were recorded.
+    func signingStatuses(of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> [SigningStatus]
+}
+
+/// Content-addressed blob storage shared by all repositories of a data directory.
+public protocol BlobStore: Sendable {
+    func contains(_ digest: Digest) async throws -> Bool
+    /// Size in bytes, or `nil` when absent.
+    func size(of digest: Digest) async throws -> Int64?
+    /// Stores small content whose digest is computed here; returns it.
+    @discardableResult func put(_ bytes: Data) async throws -> Digest
+    func read(_ digest: Digest) async throws -> Data?
+    /// Removes a blob; returns whether it existed.
+    @discardableResult func delete(_ digest: Digest) async throws -> Bool
+}
+
+/// A hook for "an image was stored": the managed-signing engine subscribes here.
+public protocol ImageEventSink: Sendable {
+    func imageStored(_ event: ImageStoredEvent) async
+}
+
+/// Fired after an image write that created a new digest in a repository, whatever the path (PutImage or `/v2/`).
+public struct ImageStoredEvent: Sendable, Equatable {
+    public let registry: RegistryKey
+    public let repository: RepositoryName
+    public let digest: Digest
+    public let mediaType: String
+    public let size: Int64
+    public let pushedBy: AccountID
+    public let signingProfiles: [String]
+}

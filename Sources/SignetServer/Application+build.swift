@@ -1,0 +1,56 @@
+import Foundation
+public import Hummingbird
+import Logging
+import NIOCore
+import SignetDomain
+import SignetStorage
+
+/// The stores a server runs on.
+struct StoreSet: Sendable {
+    let metadata: any MetadataStore
+    let blobs: any BlobStore
+
+    /// In memory when `dataDirectory` is `nil`, else SQLite + files in that (locked) directory.
+    static func make(dataDirectory: String?) throws -> StoreSet {
+        guard let dataDirectory else { return StoreSet(metadata: InMemoryMetadataStore(), blobs: InMemoryBlobStore()) }
+        let directory = try DataDirectory(path: dataDirectory)
+        return StoreSet(metadata: try SQLiteMetadataStore(path: directory.databasePath), blobs: FileSystemBlobStore(directory: directory))
+    }
+}
+
+/// Builds the whole server; the CLI and the tests share this one wiring path.
+/// - Parameter onReady: called with the base URL once the listener is bound (the real port when `port` is 0).
+public func buildApplication(
+    _ arguments: some AppArguments, clock: any SignetClock = SystemClock(), onReady: @escaping @Sendable (String) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "signet")
+    logger.logLevel = Logger.Level(rawValue: arguments.logLevel.lowercased()) ?? .info
+
+    let stores = try StoreSet.make(dataDirectory: arguments.dataDirectory)
+    let defaultCaller = CallerIdentity(account: try AccountID(arguments.accountID, field: "account-id"), region: Region(arguments.region))
+    let endpoint = RegistryEndpoint(hostname: arguments.hostname, port: arguments.port)
+    let registry = RegistryService(metadata: stores.metadata, blobs: stores.blobs, clock: clock)
+
+    let router = buildRouter(registry: registry, endpoint: endpoint, storeKind: stores.metadata.kind, defaultCaller: defaultCaller, clock: clock)
+    let hostname = arguments.hostname
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "signet"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? arguments.port
+            endpoint.bound(hostname: hostname, port: port)
+            await onReady("http://\(endpoint.defaultHost)")
+        },
+        logger: logger)
+}
+
+func buildRouter(
+    registry: RegistryService, endpoint: RegistryEndpoint, storeKind: StoreKind, defaultCaller: CallerIdentity, clock: any SignetClock
+) -> Router<SignetRequestContext> {
+    let router = Router(context: SignetRequestContext.self)
+    router.add(middleware: ErrorFramingMiddleware())
+    AdminController(storeKind: storeKind).addRoutes(to: router)
+    router.add(middleware: CallerIdentityMiddleware(defaultCaller: defaultCaller))
+    ECRController(registry: registry, endpoint: endpoint, clock: clock).addRoutes(to: router)
+    return router
+}

@@ -1,0 +1,203 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SignetDomain
+import SignetWire
+
+/// The ECR control plane (AWS JSON 1.1): `POST /` with `X-Amz-Target`, and the same operations at `POST /ecr/<Op>`.
+struct ECRController: Sendable {
+    static let targetPrefix = "AmazonEC2ContainerRegistry_V20150921."
+
+    let registry: RegistryService
+    let endpoint: RegistryEndpoint
+    let clock: any SignetClock
+
+    func addRoutes(to router: Router<SignetRequestContext>) {
+        let dispatcher = makeDispatcher()
+        router.post("/") { request, context in
+            let target = request.headers[.xAmzTarget]
+            let operation = target.flatMap { $0.hasPrefix(Self.targetPrefix) ? String($0.dropFirst(Self.targetPrefix.count)) : nil }
+            guard let operation else { throw AWSError.unknownOperation(target) }
+            return try await Self.respond(dispatcher, operation: operation, request: request, context: context)
+        }
+        router.post("/ecr/:operation") { request, context in
+            try await Self.respond(dispatcher, operation: context.parameters.get("operation"), request: request, context: context)
+        }
+    }
+
+    private static func respond(
+        _ dispatcher: JSONTargetDispatcher, operation: String?, request: Request, context: SignetRequestContext
+    ) async throws -> Response {
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        guard let caller = context.caller else { throw AWSError.internalFailure }
+        let output = try await dispatcher.handle(operation: operation, body: body, caller: caller)
+        return Response(status: .ok, headers: [.contentType: AWSFraming.json11.contentType], body: .init(byteBuffer: output))
+    }
+
+    /// The operation table. Each entry: wire input → validated domain values → service → wire output.
+    func makeDispatcher() -> JSONTargetDispatcher {
+        var table = JSONTargetDispatcher()
+        let registry = self.registry
+        let endpoint = self.endpoint
+        let clock = self.clock
+
+        // MARK: Repositories
+        table.register("CreateRepository") { (input: CreateRepositoryInput, caller) in
+            let key = try registry.registry(input.registryId, caller: caller, action: "CreateRepository", resource: input.repositoryName)
+            let created = try await registry.createRepository(try input.repository(registry: key, createdAt: clock.now))
+            return RepositoryOutput(repository: RepositoryShape(created, registryHost: endpoint.defaultHost))
+        }
+        table.register("DescribeRepositories") { (input: DescribeRepositoriesInput, caller) in
+            let key = try registry.registry(input.registryId, caller: caller, action: "DescribeRepositories", resource: "*")
+            if let names = input.repositoryNames, !(1...100).contains(names.count) {
+                throw RegistryError.invalidParameter(
+                    .init(path: "repositoryNames", value: nil, constraint: names.isEmpty ? .minItems(1) : .maxItems(100)))
+            }
+            let names = try input.repositoryNames?.map { try RepositoryName($0, field: "repositoryNames") }
+            let page = try await registry.describeRepositories(names: names, in: key, maxResults: input.maxResults, nextToken: input.nextToken)
+            return DescribeRepositoriesOutput(
+                repositories: page.items.map { RepositoryShape($0, registryHost: endpoint.defaultHost) }, nextToken: page.nextToken)
+        }
+        table.register("DeleteRepository") { (input: DeleteRepositoryInput, caller) in
+            let key = try registry.registry(input.registryId, caller: caller, action: "DeleteRepository", resource: input.repositoryName)
+            let deleted = try await registry.deleteRepository(try RepositoryName(input.repositoryName), in: key, force: input.force ?? false)
+            return RepositoryOutput(repository: RepositoryShape(deleted, registryHost: endpoint.defaultHost))
+        }
+        table.register("PutImageTagMutability") { (input: PutImageTagMutabilityInput, caller) in
+            let key = try registry.registry(input.registryId, caller: caller, action: "PutImageTagMutability", resource: input.repositoryName)
+            let name = try RepositoryName(input.repositoryName)
+            return PutImageTagMutabilityOutput(try await registry.putImageTagMutability(name, in: key, try input.mutability()))
+        }
+        table.register("TagResource") { (input: TagResourceInput, caller) in
+            try await registry.tagResource(input.resourceArn, tags: try input.tags.map { try $0.domain() }, caller: caller)
+            return EmptyShape()
+        }
+        table.register("UntagResource") { (input: UntagResourceInput, caller) in
+            try await registry.untagResource(input.resourceArn, keys: input.tagKeys, caller: caller)
+            return EmptyShape()
+        }
+        table.register("ListTagsForResource") { (input: ListTagsForResourceInput, caller) in
+            ListTagsForResourceOutput(tags: try await registry.repositoryForArn(input.resourceArn, caller: caller).tags.map(TagShape.init))
+        }
+        table.register("DescribeRegistry") { (_: EmptyShape, caller) in
+            DescribeRegistryOutput(registryId: caller.account.value)
+        }
+
+        // MARK: Images
+        table.register("PutImage") { (input: PutImageInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "PutImage", resource: name.value)
+            let tag = try input.imageTag.map { try ImageTag($0) }
+            if let digest = input.imageDigest, !Digest.hasECRShape(digest) {
+                throw RegistryError.invalidParameter(
+                    .init(path: "imageDigest", value: digest, constraint: .pattern("[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")))
+            }
+            let stored = try await registry.putImage(
+                Data(input.imageManifest.utf8), mediaType: input.imageManifestMediaType, tag: tag, expectedDigest: input.imageDigest,
+                repository: name, registry: key, pushedBy: caller.account, existing: .reject)
+            return PutImageOutput(image: ImageShape(stored.image, tag: tag?.value, repository: name, registry: key))
+        }
+        table.register("BatchGetImage") { (input: BatchGetImageInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "BatchGetImage", resource: name.value)
+            if let accepted = input.acceptedMediaTypes, !(1...100).contains(accepted.count) {
+                throw RegistryError.invalidParameter(
+                    .init(path: "acceptedMediaTypes", value: nil, constraint: accepted.isEmpty ? .minItems(1) : .maxItems(100)))
+            }
+            let results = try await registry.batchGetImage(
+                input.imageIds.map(\.domain), acceptedMediaTypes: input.acceptedMediaTypes, repository: name, registry: key)
+            var output = BatchGetImageOutput(images: [], failures: [])
+            for result in results {
+                switch result {
+                case .found(let image, let requested):
+                    output.images.append(ImageShape(image, tag: requested.tag, repository: name, registry: key))
+                case .failed(let id, let failure):
+                    output.failures.append(ImageFailureShape(id, failure))
+                }
+            }
+            return output
+        }
+        table.register("DescribeImages") { (input: DescribeImagesInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "DescribeImages", resource: name.value)
+            if let ids = input.imageIds, !(1...100).contains(ids.count) {
+                throw RegistryError.invalidParameter(.init(path: "imageIds", value: nil, constraint: ids.isEmpty ? .minItems(1) : .maxItems(100)))
+            }
+            let filter = input.filter ?? ImageFilterShape()
+            let page = try await registry.describeImages(
+                input.imageIds?.map(\.domain), tagStatus: try filter.parsedTagStatus(), repository: name, registry: key,
+                maxResults: input.maxResults, nextToken: input.nextToken)
+            let details = try filter.admitsActiveImages() ? page.items.map { ImageDetailShape($0, repository: name, registry: key) } : []
+            return DescribeImagesOutput(imageDetails: details, nextToken: page.nextToken)
+        }
+        table.register("ListImages") { (input: ListImagesInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "ListImages", resource: name.value)
+            let filter = input.filter ?? ImageFilterShape()
+            let page = try await registry.listImages(
+                tagStatus: try filter.parsedTagStatus(), repository: name, registry: key, maxResults: input.maxResults, nextToken: input.nextToken)
+            let ids = try filter.admitsActiveImages() ? page.items.map { ImageIdentifierShape(imageDigest: $0.digest.description, imageTag: $0.tag?.value) } : []
+            return ListImagesOutput(imageIds: ids, nextToken: page.nextToken)
+        }
+        table.register("BatchDeleteImage") { (input: BatchDeleteImageInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "BatchDeleteImage", resource: name.value)
+            let result = try await registry.batchDeleteImage(input.imageIds.map(\.domain), repository: name, registry: key)
+            return BatchDeleteImageOutput(
+                imageIds: result.deleted.map { ImageIdentifierShape(imageDigest: $0.digest.description, imageTag: $0.tag?.value) },
+                failures: result.failures.map { ImageFailureShape($0.id, $0.failure) })
+        }
+        table.register("ListImageReferrers") { (input: ListImageReferrersInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "ListImageReferrers", resource: name.value)
+            guard let subject = Digest(parsing: input.subjectId.imageDigest) else {
+                throw RegistryError.invalidParameter(
+                    .init(path: "subjectId.imageDigest", value: input.subjectId.imageDigest, constraint: .pattern("sha256:[a-f0-9]{64}")))
+            }
+            let artifactTypes = input.filter?.artifactTypes
+            if let artifactTypes, artifactTypes.count > 5 {
+                throw RegistryError.validation([.init(path: "filter.artifactTypes", value: nil, constraint: .maxItems(5))])
+            }
+            let status = input.filter?.artifactStatus ?? "ACTIVE"
+            let statuses = ["ACTIVE", "ARCHIVED", "ACTIVATING", "ANY"]
+            guard statuses.contains(status) else {
+                throw RegistryError.validation([.init(path: "filter.artifactStatus", value: status, constraint: .oneOf(statuses))])
+            }
+            let page = try await registry.listImageReferrers(
+                of: subject, artifactTypes: artifactTypes, repository: name, registry: key, maxResults: input.maxResults,
+                nextToken: input.nextToken)
+            let referrers = (status == "ACTIVE" || status == "ANY") ? page.items.map(ImageReferrerShape.init) : []
+            return ListImageReferrersOutput(referrers: referrers, nextToken: page.nextToken)
+        }
+
+        // MARK: Managed signing
+        table.register("PutSigningConfiguration") { (input: PutSigningConfigurationInput, caller) in
+            let stored = try await registry.putSigningConfiguration(try input.signingConfiguration.domain(), for: caller.registry)
+            return PutSigningConfigurationOutput(signingConfiguration: SigningConfigurationShape(stored))
+        }
+        table.register("GetSigningConfiguration") { (_: EmptyShape, caller) in
+            RegistrySigningConfigurationOutput(
+                registryId: caller.account.value,
+                signingConfiguration: SigningConfigurationShape(try await registry.signingConfiguration(for: caller.registry)))
+        }
+        table.register("DeleteSigningConfiguration") { (_: EmptyShape, caller) in
+            RegistrySigningConfigurationOutput(
+                registryId: caller.account.value,
+                signingConfiguration: SigningConfigurationShape(try await registry.deleteSigningConfiguration(for: caller.registry)))
+        }
+        table.alias("PutRegistrySigningConfiguration", for: "PutSigningConfiguration")
+        table.alias("GetRegistrySigningConfiguration", for: "GetSigningConfiguration")
+        table.alias("DeleteRegistrySigningConfiguration", for: "DeleteSigningConfiguration")
+        table.register("DescribeImageSigningStatus") { (input: DescribeImageSigningStatusInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "DescribeImageSigningStatus", resource: name.value)
+            let (image, statuses) = try await registry.describeImageSigningStatus(input.imageId.domain, repository: name, registry: key)
+            return DescribeImageSigningStatusOutput(
+                repositoryName: name.value,
+                imageId: ImageIdentifierShape(imageDigest: image.digest.description, imageTag: input.imageId.imageTag),
+                registryId: key.account.value, signingStatuses: statuses.map(ImageSigningStatusShape.init))
+        }
+        return table
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import GRDB
+public import SignetDomain
+
+/// Metadata in one SQLite database (`<data-dir>/signet.sqlite`, WAL, `synchronous=FULL`).
+///
+/// Every ``MetadataStore`` mutation is one transaction, so an image, its tags and its signing statuses
+/// change together or not at all, and a write acknowledged to a client survives a crash.
+public struct SQLiteMetadataStore: MetadataStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    public var kind: StoreKind { .sqlite }
+
+    // MARK: Repositories
+
+    public func insertRepository(_ repository: Repository) async throws -> Bool {
+        try await pool.write { db in
+            let exists = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM repository WHERE account = ? AND region = ? AND name = ?",
+                arguments: Self.key(repository.registry, repository.name)) ?? false
+            guard !exists else { return false }
+            try Self.upsert(repository, db: db)
+            return true
+        }
+    }
+
+    public func repository(_ name: RepositoryName, in registry: RegistryKey) async throws -> Repository? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM repository WHERE account = ? AND region = ? AND name = ?", arguments: Self.key(registry, name)
+            ).map { try Self.repository(from: $0, registry: registry) }
+        }
+    }
+
+    public func repositories(in registry: RegistryKey) async throws -> [Repository] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM repository WHERE account = ? AND region = ? ORDER BY name",
+                arguments: [registry.account.value, registry.region.value]
+            ).map { try Self.repository(from: $0, registry: registry) }
+        }
+    }
+
+    public func updateRepository(_ repository: Repository) async throws {
+        try await pool.write { db in try Self.upsert(repository, db: db) }
+    }
+
+    public func deleteRepository(_ name: RepositoryName, in registry: RegistryKey) async throws {
+        try await pool.write { db in
+            // image_tag and signing_status go with their images (ON DELETE CASCADE)
+            try db.execute(sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ?", arguments: Self.key(registry, name))
+            try db.execute(sql: "DELETE FROM repository WHERE account = ? AND region = ? AND name = ?", arguments: Self.key(registry, name))
+        }
+    }
+
+    // MARK: Images
+
+    public func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Image? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?",
+                arguments: Self.key(registry, repository) + [digest.description]
+            ).map(Self.image(from:))
+        }
+    }
+
+    public func images(repository: RepositoryName, registry: RegistryKey) async throws -> [TaggedImage] {
+        try await pool.read { db in
+            var tags: [String: [ImageTag]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT tag, digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? ORDER BY tag",
+                arguments: Self.key(registry, repository))
+            {
+                tags[row["digest"], default: []].append(ImageTag(trusted: row["tag"]))
+            }
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM image WHERE account = ? AND region = ? AND repository = ? ORDER BY pushed_at, digest",
+                arguments: Self.key(registry, repository)
+            ).map { row in
+                let image = try Self.image(from: row)
+                return TaggedImage(image: image, tags: tags[image.digest.description] ?? [])
+            }
+        }
+    }
+
+    public func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) async throws -> Digest? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?",
+                arguments: Self.key(registry, repository) + [tag.value]
+            ).flatMap(Digest.init(parsing:))
+        }
+    }
+
+    public func imageCount(repository: RepositoryName, registry: RegistryKey) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM image WHERE account = ? AND region = ? AND repository = ?",
+                arguments: Self.key(registry, repository)) ?? 0
+        }
+    }
+
+    public func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) async throws {
+        let key = Self.key(registry, repository)
+        try await pool.write { db in
+            if let image = change.upsert {
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO image
+                        (account, region, repository, digest, manifest, media_type, artifact_media_type, subject, size, pushed_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: key + [
+                        image.digest.description, image.manifest, image.mediaType, image.artifactMediaType,
+                        image.subject?.description, image.sizeInBytes, image.pushedAt.timeIntervalSince1970,
+                    ])
+                for (ordinal, status) in change.signingStatuses.enumerated() {
+                    try db.execute(
+                        sql: """
+                            INSERT OR REPLACE INTO signing_status
+                            (account, region, repository, digest, profile_arn, ordinal, status, failure_code, failure_reason)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: key + [
+                            image.digest.description, status.signingProfileArn, ordinal, status.state.rawValue, status.failureCode,
+                            status.failureReason,
+                        ])
+                }
+            }
+            for tag in change.removeTags {
+                try db.execute(
+                    sql: "DELETE FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?", arguments: key + [tag.value])
+            }
+            for digest in change.deleteDigests {
+                try db.execute(
+                    sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?",
+                    arguments: key + [digest.description])
+            }
+            for (tag, digest) in change.setTags {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO image_tag (account, region, repository, tag, digest) VALUES (?, ?, ?, ?, ?)",
+                    arguments: key + [tag.value, digest.description])
+            }
+        }
+    }
+
+    // MARK: Signing
+
+    public func signingConfiguration(for registry: RegistryKey) async throws -> SigningConfiguration? {
+        let json = try await pool.read { db in
+            try Data.fetchOne(
+                db, sql: "SELECT configuration FROM signing_configuration WHERE account = ? AND region = ?",
+                arguments: [registry.account.value, registry.region.value])
+        }
+        return try json.map { try JSONDecoder().decode(SigningConfiguration.self, from: $0) }
+    }
+
+    public func setSigningConfiguration(_ configuration: SigningConfiguration?, for registry: RegistryKey) async throws {
+        let json = try configuration.map { try JSONEncoder().encode($0) }
+        try await pool.write { db in
+            if let json {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO signing_configuration (account, region, configuration) VALUES (?, ?, ?)",
+                    arguments: [registry.account.value, registry.region.value, json])
+            } else {
+                try db.execute(
+                    sql: "DELETE FROM signing_configuration WHERE account = ? AND region = ?",
+                    arguments: [registry.account.value, registry.region.value])
+            }
+        }
+    }
+
+    public func signingStatuses(of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> [SigningStatus] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM signing_status WHERE account = ? AND region = ? AND repository = ? AND digest = ?
+                    ORDER BY ordinal
+                    """,
+                arguments: Self.key(registry, repository) + [digest.description]
+            ).map { row in
+                SigningStatus(
+                    signingProfileArn: row["profile_arn"], state: SigningStatus.State(rawValue: row["status"]) ?? .failed,
+                    failureCode: row["failure_code"], failureReason: row["failure_reason"])
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private static func key(_ registry: RegistryKey, _ name: RepositoryName) -> StatementArguments {
+        [registry.account.value, registry.region.value, name.value]
+    }
+
+    private static func upsert(_ repository: Repository, db: Database) throws {
+        let filters = try JSONEncoder().encode(repository.tagMutability.exclusionFilters)
+        let tags = try JSONEncoder().encode(repository.tags)
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO repository
+                (account, region, name, created_at, tag_mutability, exclusion_filters, scan_on_push, encryption_type, kms_key, tags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: key(repository.registry, repository.name) + [
+                repository.createdAt.timeIntervalSince1970, repository.tagMutability.mode.rawValue, filters, repository.scanOnPush,
+                repository.encryption.type.rawValue, repository.encryption.kmsKey, tags,
+            ])
+    }
+
+    private static func repository(from row: Row, registry: RegistryKey) throws -> Repository {
+        let filters = try JSONDecoder().decode([String].self, from: row["exclusion_filters"] as Data)
+        return Repository(
+            registry: registry,
+            name: RepositoryName(trusted: row["name"]),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            tagMutability: TagMutability(trustedMode: TagMutability.Mode(rawValue: row["tag_mutability"]) ?? .mutable, exclusionFilters: filters),
+            scanOnPush: row["scan_on_push"],
+            encryption: EncryptionConfiguration(
+                trustedType: EncryptionConfiguration.EncryptionType(rawValue: row["encryption_type"]) ?? .aes256, kmsKey: row["kms_key"]),
+            tags: try JSONDecoder().decode([ResourceTag].self, from: row["tags"] as Data))
+    }
+
+    private static func image(from row: Row) throws -> Image {
+        let digestText: String = row["digest"]
+        guard let digest = Digest(parsing: digestText) else { throw CorruptRow(description: "bad digest \(digestText)") }
+        let subject: String? = row["subject"]
+        return Image(
+            digest: digest, manifest: row["manifest"], mediaType: row["media_type"], artifactMediaType: row["artifact_media_type"],
+            subject: subject.flatMap(Digest.init(parsing:)), sizeInBytes: row["size"],
+            pushedAt: Date(timeIntervalSince1970: row["pushed_at"]))
+    }
+
+    struct CorruptRow: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    // MARK: Schema
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: repositories, images, tags, signing") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE repository (
+                        account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        tag_mutability TEXT NOT NULL, exclusion_filters BLOB NOT NULL,
+                        scan_on_push INTEGER NOT NULL,
+                        encryption_type TEXT NOT NULL, kms_key TEXT,
+                        tags BLOB NOT NULL,
+                        PRIMARY KEY (account, region, name)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE image (
+                        account TEXT NOT NULL, region TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+                        manifest BLOB NOT NULL, media_type TEXT NOT NULL, artifact_media_type TEXT, subject TEXT,
+                        size INTEGER NOT NULL, pushed_at REAL NOT NULL,
+                        PRIMARY KEY (account, region, repository, digest),
+                        FOREIGN KEY (account, region, repository) REFERENCES repository (account, region, name) ON DELETE CASCADE
+                    );
+                    CREATE INDEX image_by_subject ON image (account, region, repository, subject);
+                    CREATE TABLE image_tag (
+                        account TEXT NOT NULL, region TEXT NOT NULL, repository TEXT NOT NULL, tag TEXT NOT NULL, digest TEXT NOT NULL,
+                        PRIMARY KEY (account, region, repository, tag),
+                        FOREIGN KEY (account, region, repository, digest) REFERENCES image (account, region, repository, digest) ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE TABLE signing_status (
+                        account TEXT NOT NULL, region TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+                        profile_arn TEXT NOT NULL, ordinal INTEGER NOT NULL, status TEXT NOT NULL,
+                        failure_code TEXT, failure_reason TEXT,
+                        PRIMARY KEY (account, region, repository, digest, profile_arn),
+                        FOREIGN KEY (account, region, repository, digest) REFERENCES image (account, region, repository, digest) ON DELETE CASCADE
+                    ) WITHOUT ROWID;
+                    CREATE TABLE signing_configuration (
+                        account TEXT NOT NULL, region TEXT NOT NULL, configuration BLOB NOT NULL,
+                        PRIMARY KEY (account, region)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+}
