@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "SignetCLI",
             dependencies: [
-                "SignetServer",
+                "SignetServer", "SignetDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings
@@ -71,10 +71,13 @@ let package = Package(
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer",
+                "SignetServer", "SignetStorage", "SignetDomain",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: settings
         ),
+        // Drives the real `signet` binary with real clients (aws CLI); built by `swift build` before `swift test`.
+        .testTarget(name: "SignetEndToEndTests", swiftSettings: settings),
     ]
 )

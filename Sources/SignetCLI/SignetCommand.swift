@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import SignetDomain
 import SignetServer
 
 @main
@@ -26,7 +27,10 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var dataDir: String = Serve.env("DATA_DIR") ?? ".signet"
 
     @Flag(name: .customLong("in-memory"), help: "Keep all state in memory (env SIGNET_IN_MEMORY=1).")
-    var inMemory: Bool = ["1", "true", "yes"].contains(Serve.env("IN_MEMORY")?.lowercased() ?? "")
+    var inMemoryFlag = false
+
+    /// The flag, or `SIGNET_IN_MEMORY` set to 1/true/yes.
+    var inMemory: Bool { inMemoryFlag || ["1", "true", "yes"].contains(Serve.env("IN_MEMORY")?.lowercased() ?? "") }
 
     @Option(name: .customLong("account-id"), help: "Account id of the default credentials (env SIGNET_ACCOUNT_ID).")
     var accountID: String = Serve.env("ACCOUNT_ID") ?? "123456789012"
@@ -42,6 +46,7 @@ struct Serve: AsyncParsableCommand, AppArguments {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard Region.isWellFormed(region) else { throw ValidationError("--region must be a region name such as us-east-1") }
         guard accountID.count == 12, accountID.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits") }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel.lowercased()) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")

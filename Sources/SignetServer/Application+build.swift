@@ -23,10 +23,15 @@ struct StoreSet: Sendable {
 public func buildApplication(
     _ arguments: some AppArguments, clock: any SignetClock = SystemClock(), onReady: @escaping @Sendable (String) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
+    try buildApplication(arguments, stores: try StoreSet.make(dataDirectory: arguments.dataDirectory), clock: clock, onReady: onReady)
+}
+
+/// The same wiring over stores the caller made (tests seed blobs this way).
+func buildApplication(
+    _ arguments: some AppArguments, stores: StoreSet, clock: any SignetClock, onReady: @escaping @Sendable (String) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
     var logger = Logger(label: "signet")
     logger.logLevel = Logger.Level(rawValue: arguments.logLevel.lowercased()) ?? .info
-
-    let stores = try StoreSet.make(dataDirectory: arguments.dataDirectory)
     let defaultCaller = CallerIdentity(account: try AccountID(arguments.accountID, field: "account-id"), region: Region(arguments.region))
     let endpoint = RegistryEndpoint(hostname: arguments.hostname, port: arguments.port)
     let registry = RegistryService(metadata: stores.metadata, blobs: stores.blobs, clock: clock)
@@ -47,10 +52,10 @@ public func buildApplication(
 func buildRouter(
     registry: RegistryService, endpoint: RegistryEndpoint, storeKind: StoreKind, defaultCaller: CallerIdentity, clock: any SignetClock
 ) -> Router<SignetRequestContext> {
-    let router = Router(context: SignetRequestContext.self)
+    let router = Router(context: SignetRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorFramingMiddleware())
     AdminController(storeKind: storeKind).addRoutes(to: router)
     router.add(middleware: CallerIdentityMiddleware(defaultCaller: defaultCaller))
-    ECRController(registry: registry, endpoint: endpoint, clock: clock).addRoutes(to: router)
+    ECRController(registry: registry, endpoint: endpoint, defaultRegistry: defaultCaller.registry, clock: clock).addRoutes(to: router)
     return router
 }

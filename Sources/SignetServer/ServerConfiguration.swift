@@ -29,6 +29,16 @@ final class RegistryEndpoint: Sendable {
     /// `host:port` of the default registry.
     var defaultHost: String { host.withLock { $0 } }
 
+    /// The host clients push `registry`'s images to: the server's own address for the default registry,
+    /// `<account>.dkr.ecr.<region>.localhost:<port>` for any other (the Host-header form the registry routes on;
+    /// `*.localhost` resolves to the loopback address).
+    func host(for registry: RegistryKey, defaultRegistry: RegistryKey) -> String {
+        let base = defaultHost
+        guard registry != defaultRegistry else { return base }
+        let port = base.split(separator: ":").last.map(String.init) ?? ""
+        return "\(registry.account).dkr.ecr.\(registry.region).localhost:\(port)"
+    }
+
     private static func render(_ hostname: String, _ port: Int) -> String {
         let shown = (hostname == "0.0.0.0" || hostname == "::") ? "127.0.0.1" : hostname
         return shown.contains(":") ? "[\(shown)]:\(port)" : "\(shown):\(port)"

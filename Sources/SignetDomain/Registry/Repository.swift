@@ -155,10 +155,10 @@ public struct ResourceTag: Sendable, Equatable, Codable {
 
     /// - Throws: ``RegistryError/invalidTagParameter(_:)`` for an empty/long key, a long value or an `aws:` key.
     public init(key: String, value: String) throws {
-        guard (1...128).contains(key.count) else {
+        guard (1...128).contains(key.unicodeScalars.count) else {
             throw RegistryError.invalidTagParameter("Tag key '\(key)' must be between 1 and 128 characters long")
         }
-        guard value.count <= 256 else {
+        guard value.unicodeScalars.count <= 256 else {
             throw RegistryError.invalidTagParameter("Tag value for key '\(key)' must be at most 256 characters long")
         }
         guard !key.lowercased().hasPrefix("aws:") else {

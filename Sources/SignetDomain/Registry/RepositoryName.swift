@@ -68,7 +68,7 @@ public struct ImageTag: Hashable, Sendable, Comparable, CustomStringConvertible 
         guard !value.isEmpty else {
             throw RegistryError.invalidParameter(.init(path: field, value: value, constraint: .minLength(1)))
         }
-        guard value.count <= 300 else {
+        guard value.unicodeScalars.count <= 300 else {
             throw RegistryError.invalidParameter(.init(path: field, value: value, constraint: .maxLength(300)))
         }
         self.value = value

@@ -11,6 +11,7 @@ struct ECRController: Sendable {
 
     let registry: RegistryService
     let endpoint: RegistryEndpoint
+    let defaultRegistry: RegistryKey
     let clock: any SignetClock
 
     func addRoutes(to router: Router<SignetRequestContext>) {
@@ -41,12 +42,16 @@ struct ECRController: Sendable {
         let registry = self.registry
         let endpoint = self.endpoint
         let clock = self.clock
+        let defaultRegistry = self.defaultRegistry
+        @Sendable func uri(_ repository: Repository) -> RepositoryShape {
+            RepositoryShape(repository, registryHost: endpoint.host(for: repository.registry, defaultRegistry: defaultRegistry))
+        }
 
         // MARK: Repositories
         table.register("CreateRepository") { (input: CreateRepositoryInput, caller) in
             let key = try registry.registry(input.registryId, caller: caller, action: "CreateRepository", resource: input.repositoryName)
             let created = try await registry.createRepository(try input.repository(registry: key, createdAt: clock.now))
-            return RepositoryOutput(repository: RepositoryShape(created, registryHost: endpoint.defaultHost))
+            return RepositoryOutput(repository: uri(created))
         }
         table.register("DescribeRepositories") { (input: DescribeRepositoriesInput, caller) in
             let key = try registry.registry(input.registryId, caller: caller, action: "DescribeRepositories", resource: "*")
@@ -57,12 +62,12 @@ struct ECRController: Sendable {
             let names = try input.repositoryNames?.map { try RepositoryName($0, field: "repositoryNames") }
             let page = try await registry.describeRepositories(names: names, in: key, maxResults: input.maxResults, nextToken: input.nextToken)
             return DescribeRepositoriesOutput(
-                repositories: page.items.map { RepositoryShape($0, registryHost: endpoint.defaultHost) }, nextToken: page.nextToken)
+                repositories: page.items.map(uri), nextToken: page.nextToken)
         }
         table.register("DeleteRepository") { (input: DeleteRepositoryInput, caller) in
             let key = try registry.registry(input.registryId, caller: caller, action: "DeleteRepository", resource: input.repositoryName)
             let deleted = try await registry.deleteRepository(try RepositoryName(input.repositoryName), in: key, force: input.force ?? false)
-            return RepositoryOutput(repository: RepositoryShape(deleted, registryHost: endpoint.defaultHost))
+            return RepositoryOutput(repository: uri(deleted))
         }
         table.register("PutImageTagMutability") { (input: PutImageTagMutabilityInput, caller) in
             let key = try registry.registry(input.registryId, caller: caller, action: "PutImageTagMutability", resource: input.repositoryName)
@@ -125,19 +130,21 @@ struct ECRController: Sendable {
                 throw RegistryError.invalidParameter(.init(path: "imageIds", value: nil, constraint: ids.isEmpty ? .minItems(1) : .maxItems(100)))
             }
             let filter = input.filter ?? ImageFilterShape()
+            let (tagStatus, active) = (try filter.parsedTagStatus(), try filter.admitsActiveImages())
             let page = try await registry.describeImages(
-                input.imageIds?.map(\.domain), tagStatus: try filter.parsedTagStatus(), repository: name, registry: key,
+                input.imageIds?.map(\.domain), tagStatus: tagStatus, repository: name, registry: key,
                 maxResults: input.maxResults, nextToken: input.nextToken)
-            let details = try filter.admitsActiveImages() ? page.items.map { ImageDetailShape($0, repository: name, registry: key) } : []
+            let details = active ? page.items.map { ImageDetailShape($0, repository: name, registry: key) } : []
             return DescribeImagesOutput(imageDetails: details, nextToken: page.nextToken)
         }
         table.register("ListImages") { (input: ListImagesInput, caller) in
             let name = try RepositoryName(input.repositoryName)
             let key = try registry.registry(input.registryId, caller: caller, action: "ListImages", resource: name.value)
             let filter = input.filter ?? ImageFilterShape()
+            let (tagStatus, active) = (try filter.parsedTagStatus(), try filter.admitsActiveImages())
             let page = try await registry.listImages(
-                tagStatus: try filter.parsedTagStatus(), repository: name, registry: key, maxResults: input.maxResults, nextToken: input.nextToken)
-            let ids = try filter.admitsActiveImages() ? page.items.map { ImageIdentifierShape(imageDigest: $0.digest.description, imageTag: $0.tag?.value) } : []
+                tagStatus: tagStatus, repository: name, registry: key, maxResults: input.maxResults, nextToken: input.nextToken)
+            let ids = active ? page.items.map { ImageIdentifierShape(imageDigest: $0.digest.description, imageTag: $0.tag?.value) } : []
             return ListImagesOutput(imageIds: ids, nextToken: page.nextToken)
         }
         table.register("BatchDeleteImage") { (input: BatchDeleteImageInput, caller) in

@@ -30,7 +30,7 @@ public struct SQLiteMetadataStore: MetadataStore {
                 db, sql: "SELECT 1 FROM repository WHERE account = ? AND region = ? AND name = ?",
                 arguments: Self.key(repository.registry, repository.name)) ?? false
             guard !exists else { return false }
-            try Self.upsert(repository, db: db)
+            try Self.write(repository, db: db, update: false)
             return true
         }
     }
@@ -53,7 +53,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func updateRepository(_ repository: Repository) async throws {
-        try await pool.write { db in try Self.upsert(repository, db: db) }
+        try await pool.write { db in try Self.write(repository, db: db, update: true) }
     }
 
     public func deleteRepository(_ name: RepositoryName, in registry: RegistryKey) async throws {
@@ -117,7 +117,7 @@ public struct SQLiteMetadataStore: MetadataStore {
             if let image = change.upsert {
                 try db.execute(
                     sql: """
-                        INSERT OR REPLACE INTO image
+                        INSERT INTO image
                         (account, region, repository, digest, manifest, media_type, artifact_media_type, subject, size, pushed_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
@@ -204,19 +204,31 @@ public struct SQLiteMetadataStore: MetadataStore {
         [registry.account.value, registry.region.value, name.value]
     }
 
-    private static func upsert(_ repository: Repository, db: Database) throws {
+    /// Inserts or updates a repository row. Never `INSERT OR REPLACE`: a replace deletes the row first,
+    /// and the delete would cascade to the repository's images.
+    private static func write(_ repository: Repository, db: Database, update: Bool) throws {
         let filters = try JSONEncoder().encode(repository.tagMutability.exclusionFilters)
         let tags = try JSONEncoder().encode(repository.tags)
-        try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO repository
-                (account, region, name, created_at, tag_mutability, exclusion_filters, scan_on_push, encryption_type, kms_key, tags)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: key(repository.registry, repository.name) + [
-                repository.createdAt.timeIntervalSince1970, repository.tagMutability.mode.rawValue, filters, repository.scanOnPush,
-                repository.encryption.type.rawValue, repository.encryption.kmsKey, tags,
-            ])
+        let values: StatementArguments = [
+            repository.createdAt.timeIntervalSince1970, repository.tagMutability.mode.rawValue, filters, repository.scanOnPush,
+            repository.encryption.type.rawValue, repository.encryption.kmsKey, tags,
+        ]
+        if update {
+            try db.execute(
+                sql: """
+                    UPDATE repository SET created_at = ?, tag_mutability = ?, exclusion_filters = ?, scan_on_push = ?,
+                    encryption_type = ?, kms_key = ?, tags = ? WHERE account = ? AND region = ? AND name = ?
+                    """,
+                arguments: values + key(repository.registry, repository.name))
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO repository
+                    (account, region, name, created_at, tag_mutability, exclusion_filters, scan_on_push, encryption_type, kms_key, tags)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: key(repository.registry, repository.name) + values)
+        }
     }
 
     private static func repository(from row: Row, registry: RegistryKey) throws -> Repository {

@@ -9,7 +9,9 @@ public enum AWSJSON {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted keys: Foundation's member order is otherwise random per process, and recorded contract
+        // tests (and humans diffing responses) need byte-stable bodies.
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }
 

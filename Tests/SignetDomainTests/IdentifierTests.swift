@@ -1,0 +1,64 @@
+import Foundation
+import SignetDomain
+import Testing
+
+@Suite("Identifiers")
+struct IdentifierTests {
+    @Test(arguments: ["ab", "team/app", "a-b", "a--b", "a__b", "a.b/c_d", "x1/y2/z3"])
+    func validRepositoryNames(_ name: String) throws {
+        #expect(try RepositoryName(name).value == name)
+    }
+
+    @Test(arguments: ["a", "Team", "a/", "/a", "a//b", "-a", "a-", "a___b", "a..b", "a b", String(repeating: "a", count: 257)])
+    func invalidRepositoryNames(_ name: String) {
+        #expect(throws: RegistryError.self) { try RepositoryName(name) }
+    }
+
+    @Test func repositoryNameErrorsNameTheConstraint() {
+        #expect(throws: RegistryError.invalidParameter(.init(path: "repositoryName", value: "a", constraint: .minLength(2)))) {
+            try RepositoryName("a")
+        }
+        #expect(
+            throws: RegistryError.invalidParameter(.init(path: "repositoryName", value: "A1", constraint: .pattern(RepositoryName.pattern)))
+        ) { try RepositoryName("A1") }
+    }
+
+    @Test func digestsParseStrictly() {
+        let hex = String(repeating: "a", count: 64)
+        #expect(Digest(parsing: "sha256:\(hex)")?.hex == hex)
+        #expect(Digest(parsing: "sha256:\(hex.uppercased())") == nil)
+        #expect(Digest(parsing: "sha256:abc") == nil)
+        #expect(Digest(parsing: "md5:\(hex)") == nil)
+        #expect(Digest.sha256(of: Data("{}".utf8)).description == "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
+    }
+
+    @Test func ecrDigestShapeFollowsTheQuotedRegex() {
+        #expect(Digest.hasECRShape("sha256:ABCdef01"))
+        #expect(!Digest.hasECRShape("sha256"))
+        #expect(!Digest.hasECRShape("sha256:xyz"))
+        #expect(!Digest.hasECRShape(":abc"))
+    }
+
+    @Test func tagMutabilityWithExclusions() throws {
+        let immutableExcept = try TagMutability(mode: "IMMUTABLE_WITH_EXCLUSION", exclusionFilters: [("WILDCARD", "latest*")])
+        #expect(immutableExcept.allowsOverwriting(try ImageTag("latest")))
+        #expect(!immutableExcept.allowsOverwriting(try ImageTag("v1")))
+        let mutableExcept = try TagMutability(mode: "MUTABLE_WITH_EXCLUSION", exclusionFilters: [("WILDCARD", "release-*")])
+        #expect(mutableExcept.allowsOverwriting(try ImageTag("dev")))
+        #expect(!mutableExcept.allowsOverwriting(try ImageTag("release-1")))
+        #expect(throws: RegistryError.self) { try TagMutability(mode: "IMMUTABLE_WITH_EXCLUSION", exclusionFilters: nil) }
+        #expect(throws: RegistryError.self) { try TagMutability(mode: "MUTABLE", exclusionFilters: [("WILDCARD", "x")]) }
+        #expect(throws: RegistryError.self) { try TagMutability(mode: "SOMETIMES", exclusionFilters: nil) }
+    }
+
+    @Test func paginationTokensResumeAfterTheLastKey() throws {
+        let items = ["a", "b", "c", "d", "e"]
+        let first = try Paginator.page(items, key: { $0 }, maxResults: 2, defaultSize: 100, token: nil)
+        #expect(first.items == ["a", "b"])
+        let second = try Paginator.page(["a", "c", "d", "e"], key: { $0 }, maxResults: 2, defaultSize: 100, token: first.nextToken)
+        #expect(second.items == ["c", "d"])
+        let last = try Paginator.page(items, key: { $0 }, maxResults: 2, defaultSize: 100, token: second.nextToken)
+        #expect(last.items == ["e"] && last.nextToken == nil)
+        #expect(throws: RegistryError.self) { try Paginator.page(items, key: { $0 }, maxResults: 2, defaultSize: 100, token: "garbage") }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("AWS JSON 1.1 protocol")
+struct ProtocolTests {
+    @Test func ecrPathFormIsTheSameOperation() async throws {
+        try await withServer(.inMemory) { client, _ in
+            let viaPath = try await client.send(uri: "/ecr/CreateRepository", method: .post, body: #"{"repositoryName":"ab"}"#)
+            #expect(viaPath.status == .ok)
+            #expect(viaPath.headers[.contentType] == "application/x-amz-json-1.1")
+            let again = try await client.send(uri: "/ecr/CreateRepository", method: .post, body: #"{"repositoryName":"ab"}"#)
+            #expect(again.errorType == "RepositoryAlreadyExistsException")
+            let viaTarget = try await client.ecr("DescribeRepositories")
+            #expect((viaTarget["repositories"] as? [Any])?.count == 1)
+        }
+    }
+
+    @Test func unknownAndMissingTargetsAreUnknownOperation() async throws {
+        try await withServer(.inMemory) { client, _ in
+            try await client.expectError("NoSuchOperation", "{}", code: "UnknownOperationException")
+            let missing = try await client.send(uri: "/", method: .post, body: "{}")
+            #expect(missing.status == .badRequest && missing.errorType == "UnknownOperationException")
+            let foreign = try await client.send(uri: "/", method: .post, headers: [.amzTarget: "AWSSomethingElse.CreateRepository"], body: "{}")
+            #expect(foreign.errorType == "UnknownOperationException")
+            let viaPath = try await client.send(uri: "/ecr/NoSuchOperation", method: .post, body: "{}")
+            #expect(viaPath.errorType == "UnknownOperationException")
+        }
+    }
+
+    @Test(arguments: [
+        ("{bad", "SerializationException"), ("[1,2]", "SerializationException"), ("\"text\"", "SerializationException"),
+        (#"{"repositoryName":42}"#, "SerializationException"), (#"{"repositoryName":null}"#, "ValidationException"),
+        (#"{"repositoryName":"ab","force":"yes"}"#, "SerializationException"),
+    ])
+    func malformedBodiesAreTyped400s(body: String, code: String) async throws {
+        try await withServer(.inMemory) { client, _ in
+            try await client.expectError("DeleteRepository", body, code: code)
+        }
+    }
+
+    @Test func emptyBodyIsAnEmptyObject() async throws {
+        try await withServer(.inMemory) { client, _ in
+            let response = try await client.ecr("DescribeRepositories", "")
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test func oversizedBodiesAreRefusedWith413() async throws {
+        try await withServer(.inMemory) { client, _ in
+            let big = String(repeating: "a", count: 33 * 1024 * 1024)
+            let response = try await client.ecr("CreateRepository", #"{"repositoryName":"\#(big)"}"#)
+            #expect(response.status == .contentTooLarge)
+            #expect(response.errorType == "RequestEntityTooLargeException")
+        }
+    }
+
+    @Test func everyResponseCarriesARequestId() async throws {
+        try await withServer(.inMemory) { client, _ in
+            let ok = try await client.ecr("DescribeRegistry")
+            let error = try await client.ecr("Nope")
+            let notFound = try await client.send(uri: "/nowhere", method: .get)
+            let health = try await client.send(uri: "/_signet/health", method: .get)
+            for response in [ok, error, notFound, health] {
+                #expect(UUID(uuidString: response.headers[.amznRequestId] ?? "") != nil)
+            }
+            #expect(ok.headers[.amznRequestId] != error.headers[.amznRequestId])
+            #expect(notFound.status == .notFound && notFound.errorType == "UnknownOperationException")
+        }
+    }
+
+    @Test(arguments: TestStore.allCases)
+    func healthReportsVersionAndStore(store: TestStore) async throws {
+        try await withServer(store) { client, _ in
+            let health = try await client.send(uri: "/_signet/health", method: .get)
+            #expect(health.status == .ok)
+            #expect(health["status"] as? String == "ok")
+            #expect(health["version"] as? String == "0.1.0")
+            #expect(health["store"] as? String == (store == .inMemory ? "in-memory" : "sqlite"))
+        }
+    }
+
+    @Test(arguments: TestStore.allCases)
+    func stateIsKeptPerRegionOfTheCredentialScope(store: TestStore) async throws {
+        try await withServer(store) { client, _ in
+            _ = try await client.ecr("CreateRepository", #"{"repositoryName":"ab"}"#, region: "ap-northeast-1")
+            _ = try await client.ecr("PutSigningConfiguration", #"{"signingConfiguration":{"rules":[]}}"#, region: "ap-northeast-1")
+            let tokyo = try await client.ecr("DescribeRepositories", region: "ap-northeast-1")
+            let repository = try #require((tokyo["repositories"] as? [[String: Any]])?.first)
+            #expect(repository["repositoryArn"] as? String == "arn:aws:ecr:ap-northeast-1:123456789012:repository/ab")
+            // another region's registry is addressed by its registry host name
+            #expect((repository["repositoryUri"] as? String)?.hasPrefix("123456789012.dkr.ecr.ap-northeast-1.localhost:") == true)
+            #expect((repository["repositoryUri"] as? String)?.hasSuffix("/ab") == true)
+            let virginia = try await client.ecr("DescribeRepositories")
+            #expect((virginia["repositories"] as? [Any])?.isEmpty == true)
+            try await client.expectError("GetSigningConfiguration", "{}", code: "SigningConfigurationNotFoundException")
+            #expect(try await client.ecr("GetSigningConfiguration", region: "ap-northeast-1").status == .ok)
+        }
+    }
+}

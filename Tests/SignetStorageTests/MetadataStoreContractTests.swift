@@ -1,0 +1,115 @@
+import Foundation
+import SignetDomain
+import SignetStorage
+import Testing
+
+/// The same contract, checked against both metadata stores.
+@Suite("Metadata store contract")
+struct MetadataStoreContractTests {
+    enum Kind: String, CaseIterable, Sendable { case inMemory, sqlite }
+
+    static func makeStore(_ kind: Kind) throws -> (any MetadataStore, URL?) {
+        switch kind {
+        case .inMemory: return (InMemoryMetadataStore(), nil)
+        case .sqlite:
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-store-\(UUID().uuidString)")
+            let directory = try DataDirectory(path: url.path)
+            return (try SQLiteMetadataStore(path: directory.databasePath), url)
+        }
+    }
+
+    static let registry = RegistryKey(account: AccountID(trusted: "123456789012"), region: Region("us-east-1"))
+
+    static func image(_ text: String, at seconds: Double, subject: Digest? = nil) -> Image {
+        Image(
+            digest: Digest.sha256(of: Data(text.utf8)), manifest: Data(text.utf8), mediaType: "application/vnd.oci.image.manifest.v1+json",
+            artifactMediaType: "x", subject: subject, sizeInBytes: 10, pushedAt: Date(timeIntervalSince1970: seconds))
+    }
+
+    @Test(arguments: Kind.allCases)
+    func repositoryUpdatesKeepImages(kind: Kind) async throws {
+        let (store, url) = try Self.makeStore(kind)
+        defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+        let name = RepositoryName(trusted: "team/app")
+        var repository = Repository(registry: Self.registry, name: name, createdAt: Date(timeIntervalSince1970: 1))
+        #expect(try await store.insertRepository(repository))
+        #expect(try await !store.insertRepository(repository))
+        let image = Self.image("m1", at: 2)
+        var change = ImageChange(upsert: image)
+        change.setTags = [ImageTag(trusted: "v1"): image.digest]
+        change.signingStatuses = [SigningStatus(signingProfileArn: "arn:p", state: .inProgress)]
+        try await store.apply(change, repository: name, registry: Self.registry)
+
+        repository.tags = [ResourceTag(trustedKey: "k", value: "v")]
+        repository.tagMutability = TagMutability(trustedMode: .immutable, exclusionFilters: [])
+        try await store.updateRepository(repository)
+        #expect(try await store.repository(name, in: Self.registry) == repository)
+        #expect(try await store.image(image.digest, repository: name, registry: Self.registry) == image)
+        #expect(try await store.digest(forTag: ImageTag(trusted: "v1"), repository: name, registry: Self.registry) == image.digest)
+        #expect(try await store.signingStatuses(of: image.digest, repository: name, registry: Self.registry).map(\.state) == [.inProgress])
+    }
+
+    @Test(arguments: Kind.allCases)
+    func deletingAnImageTakesItsTagsAndStatuses(kind: Kind) async throws {
+        let (store, url) = try Self.makeStore(kind)
+        defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+        let name = RepositoryName(trusted: "ab")
+        _ = try await store.insertRepository(Repository(registry: Self.registry, name: name, createdAt: Date()))
+        let first = Self.image("m1", at: 5)
+        let second = Self.image("m2", at: 3)
+        for image in [first, second] {
+            var change = ImageChange(upsert: image)
+            change.setTags = [ImageTag(trusted: image == first ? "a" : "b"): image.digest]
+            change.signingStatuses = [SigningStatus(signingProfileArn: "arn:p", state: .complete)]
+            try await store.apply(change, repository: name, registry: Self.registry)
+        }
+        #expect(try await store.images(repository: name, registry: Self.registry).map(\.image.digest) == [second.digest, first.digest])
+        var delete = ImageChange()
+        delete.deleteDigests = [first.digest]
+        try await store.apply(delete, repository: name, registry: Self.registry)
+        #expect(try await store.imageCount(repository: name, registry: Self.registry) == 1)
+        #expect(try await store.digest(forTag: ImageTag(trusted: "a"), repository: name, registry: Self.registry) == nil)
+        #expect(try await store.signingStatuses(of: first.digest, repository: name, registry: Self.registry).isEmpty)
+
+        try await store.deleteRepository(name, in: Self.registry)
+        #expect(try await store.repository(name, in: Self.registry) == nil)
+        #expect(try await store.images(repository: name, registry: Self.registry).isEmpty)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func registriesAreIsolated(kind: Kind) async throws {
+        let (store, url) = try Self.makeStore(kind)
+        defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+        let other = RegistryKey(account: AccountID(trusted: "123456789012"), region: Region("eu-west-1"))
+        let name = RepositoryName(trusted: "ab")
+        _ = try await store.insertRepository(Repository(registry: Self.registry, name: name, createdAt: Date()))
+        #expect(try await store.repositories(in: other).isEmpty)
+        #expect(try await store.insertRepository(Repository(registry: other, name: name, createdAt: Date())))
+        let configuration = try SigningConfiguration(validating: [])
+        try await store.setSigningConfiguration(configuration, for: other)
+        #expect(try await store.signingConfiguration(for: Self.registry) == nil)
+        #expect(try await store.signingConfiguration(for: other) == configuration)
+        try await store.setSigningConfiguration(nil, for: other)
+        #expect(try await store.signingConfiguration(for: other) == nil)
+    }
+}
+
+@Suite("File-system blob store")
+struct FileSystemBlobStoreTests {
+    @Test func blobsAreContentAddressedAndAtomic() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let directory = try DataDirectory(path: url.path)
+        let store = FileSystemBlobStore(directory: directory)
+        let blobs: any BlobStore = store
+        let digest = try await blobs.put(Data("hello".utf8))
+        #expect(digest.description == "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        let path = url.appendingPathComponent("blobs/sha256/2c/\(digest.hex)").path
+        #expect(FileManager.default.contents(atPath: path) == Data("hello".utf8))
+        #expect(try await blobs.size(of: digest) == 5)
+        #expect(try await blobs.contains(digest))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: url.appendingPathComponent("tmp").path).isEmpty)
+        #expect(try await blobs.delete(digest))
+        #expect(try await blobs.read(digest) == nil)
+    }
+}
