@@ -8,13 +8,17 @@ import SignetStorage
 /// The stores a server runs on.
 struct StoreSet: Sendable {
     let metadata: any MetadataStore
+    let signer: any SignerStore
     let blobs: any BlobStore
 
     /// In memory when `dataDirectory` is `nil`, else SQLite + files in that (locked) directory.
     static func make(dataDirectory: String?) throws -> StoreSet {
-        guard let dataDirectory else { return StoreSet(metadata: InMemoryMetadataStore(), blobs: InMemoryBlobStore()) }
+        guard let dataDirectory else {
+            return StoreSet(metadata: InMemoryMetadataStore(), signer: InMemorySignerStore(), blobs: InMemoryBlobStore())
+        }
         let directory = try DataDirectory(path: dataDirectory)
-        return StoreSet(metadata: try SQLiteMetadataStore(path: directory.databasePath), blobs: FileSystemBlobStore(directory: directory))
+        let database = try SQLiteMetadataStore(path: directory.databasePath)
+        return StoreSet(metadata: database, signer: database, blobs: FileSystemBlobStore(directory: directory))
     }
 }
 
@@ -23,20 +27,23 @@ struct StoreSet: Sendable {
 public func buildApplication(
     _ arguments: some AppArguments, clock: any SignetClock = SystemClock(), onReady: @escaping @Sendable (String) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    try buildApplication(arguments, stores: try StoreSet.make(dataDirectory: arguments.dataDirectory), clock: clock, onReady: onReady)
+    try buildApplication(
+        arguments, stores: try StoreSet.make(dataDirectory: arguments.dataDirectory), clock: clock, ids: RandomIDGenerator(), onReady: onReady)
 }
 
 /// The same wiring over stores the caller made (tests seed blobs this way).
 func buildApplication(
-    _ arguments: some AppArguments, stores: StoreSet, clock: any SignetClock, onReady: @escaping @Sendable (String) async -> Void = { _ in }
+    _ arguments: some AppArguments, stores: StoreSet, clock: any SignetClock, ids: any IDGenerator, onReady: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     var logger = Logger(label: "signet")
     logger.logLevel = Logger.Level(rawValue: arguments.logLevel.lowercased()) ?? .info
     let defaultCaller = CallerIdentity(account: try AccountID(arguments.accountID, field: "account-id"), region: Region(arguments.region))
     let endpoint = RegistryEndpoint(hostname: arguments.hostname, port: arguments.port)
     let registry = RegistryService(metadata: stores.metadata, blobs: stores.blobs, clock: clock)
+    let signer = SignerService(store: stores.signer, clock: clock, ids: ids)
 
-    let router = buildRouter(registry: registry, endpoint: endpoint, storeKind: stores.metadata.kind, defaultCaller: defaultCaller, clock: clock)
+    let router = buildRouter(
+        registry: registry, signer: signer, endpoint: endpoint, storeKind: stores.metadata.kind, defaultCaller: defaultCaller, clock: clock)
     let hostname = arguments.hostname
     return Application(
         router: router,
@@ -50,12 +57,13 @@ func buildApplication(
 }
 
 func buildRouter(
-    registry: RegistryService, endpoint: RegistryEndpoint, storeKind: StoreKind, defaultCaller: CallerIdentity, clock: any SignetClock
+    registry: RegistryService, signer: SignerService, endpoint: RegistryEndpoint, storeKind: StoreKind, defaultCaller: CallerIdentity, clock: any SignetClock
 ) -> Router<SignetRequestContext> {
     let router = Router(context: SignetRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorFramingMiddleware())
     AdminController(storeKind: storeKind).addRoutes(to: router)
     router.add(middleware: CallerIdentityMiddleware(defaultCaller: defaultCaller))
     ECRController(registry: registry, endpoint: endpoint, defaultRegistry: defaultCaller.registry, clock: clock).addRoutes(to: router)
+    SignerController(signer: signer).addRoutes(to: router)
     return router
 }

@@ -53,8 +53,8 @@ struct TestServer: Sendable {
     }
 
     /// Runs `body` against the router of a server over these stores.
-    func test<Value: Sendable>(clock: any SignetClock = ManualClock(), _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = try buildApplication(TestArguments(dataDirectory: directory?.path), stores: stores, clock: clock)
+    func test<Value: Sendable>(clock: any SignetClock = ManualClock(), ids: any IDGenerator = SequentialIDGenerator(), _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        let app = try buildApplication(TestArguments(dataDirectory: directory?.path), stores: stores, clock: clock, ids: ids)
         return try await app.test(.router, body)
     }
 

@@ -41,6 +41,7 @@ struct ErrorFramingMiddleware: RouterMiddleware {
         switch error {
         case let error as AWSError: return error
         case let error as RegistryError: return AWSError(error)
+        case let error as SignerError: return AWSError(error)
         case let error as DecodingError: return AWSJSON.decodingError(error)
         case is NIOTooManyBytesError: return .requestTooLarge(limit: context.maxUploadSize)
         case let error as HTTPError where error.status == .notFound:

@@ -7,7 +7,7 @@ public import SignetDomain
 /// Every ``MetadataStore`` mutation is one transaction, so an image, its tags and its signing statuses
 /// change together or not at all, and a write acknowledged to a client survives a crash.
 public struct SQLiteMetadataStore: MetadataStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String) throws {
@@ -297,6 +297,15 @@ public struct SQLiteMetadataStore: MetadataStore {
                     CREATE TABLE signing_configuration (
                         account TEXT NOT NULL, region TEXT NOT NULL, configuration BLOB NOT NULL,
                         PRIMARY KEY (account, region)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v2: signing profiles") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE signing_profile (
+                        account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, profile BLOB NOT NULL,
+                        PRIMARY KEY (account, region, name)
                     ) WITHOUT ROWID;
                     """)
         }

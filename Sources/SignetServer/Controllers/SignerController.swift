@@ -1,0 +1,196 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SignetDomain
+import SignetWire
+
+/// The AWS Signer control plane (rest-json): profiles, platforms, tags, profile permissions.
+struct SignerController: Sendable {
+    let signer: SignerService
+
+    func addRoutes(to router: Router<SignetRequestContext>) {
+        router.put("/signing-profiles/:profileName", use: putSigningProfile)
+        router.get("/signing-profiles/:profileName", use: getSigningProfile)
+        router.delete("/signing-profiles/:profileName", use: cancelSigningProfile)
+        router.get("/signing-profiles", use: listSigningProfiles)
+        router.put("/signing-profiles/:profileName/revoke", use: revokeSigningProfile)
+        router.post("/signing-profiles/:profileName/permissions", use: addProfilePermission)
+        router.get("/signing-profiles/:profileName/permissions", use: listProfilePermissions)
+        router.delete("/signing-profiles/:profileName/permissions/:statementId", use: removeProfilePermission)
+        router.get("/signing-platforms", use: listSigningPlatforms)
+        router.get("/signing-platforms/:platformId", use: getSigningPlatform)
+        router.post("/tags/:resourceArn", use: tagResource)
+        router.get("/tags/:resourceArn", use: listTagsForResource)
+        router.delete("/tags/:resourceArn", use: untagResource)
+        router.post("/signing-jobs", use: startSigningJob)
+    }
+
+    // MARK: Profiles
+
+    @Sendable func putSigningProfile(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let name = try SigningProfileName(try context.pathParameter("profileName"))
+        let input = try await RestJSON.decode(PutSigningProfileInput.self, from: request, context: context)
+        let profile = try await signer.putSigningProfile(name, try input.request(), caller: try context.requireCaller())
+        return try RestJSON.response(PutSigningProfileOutput(profile))
+    }
+
+    @Sendable func getSigningProfile(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let name = try SigningProfileName(try context.pathParameter("profileName"))
+        let owner = request.uri.queryParameters.get("profileOwner")
+        let profile = try await signer.signingProfile(name, owner: owner, caller: try context.requireCaller())
+        return try RestJSON.response(GetSigningProfileOutput(profile))
+    }
+
+    @Sendable func cancelSigningProfile(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let name = try SigningProfileName(try context.pathParameter("profileName"))
+        try await signer.cancelSigningProfile(name, caller: try context.requireCaller())
+        return RestJSON.emptyResponse()
+    }
+
+    @Sendable func listSigningProfiles(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let statuses = try query.getAll("statuses").map { raw in
+            guard let status = SigningProfile.Status(rawValue: String(raw)) else {
+                throw SignerError.invalid([
+                    .init(path: "statuses", value: String(raw), constraint: .oneOf(SigningProfile.Status.allCases.map(\.rawValue)))
+                ])
+            }
+            return status
+        }
+        let filter = ProfileListFilter(
+            statuses: statuses.isEmpty ? nil : statuses, includeCanceled: try RestJSON.bool(query, "includeCanceled") ?? false,
+            platformId: query.get("platformId"))
+        let page = try await signer.listSigningProfiles(
+            filter, caller: try context.requireCaller(), maxResults: try RestJSON.int(query, "maxResults"),
+            nextToken: query.get("nextToken"))
+        return try RestJSON.response(ListSigningProfilesOutput(profiles: page.items.map(SigningProfileShape.init), nextToken: page.nextToken))
+    }
+
+    @Sendable func revokeSigningProfile(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let name = try SigningProfileName(try context.pathParameter("profileName"))
+        let input = try await RestJSON.decode(RevokeSigningProfileInput.self, from: request, context: context)
+        guard input.profileVersion.count == 10 else {
+            throw SignerError.invalid([.init(path: "profileVersion", value: input.profileVersion, constraint: .pattern("^[a-zA-Z0-9]{10}$"))])
+        }
+        try await signer.revokeSigningProfile(
+            name, version: input.profileVersion, reason: input.reason, effectiveTime: input.effectiveTime, caller: try context.requireCaller())
+        return RestJSON.emptyResponse()
+    }
+
+    // MARK: Permissions
+
+    @Sendable func addProfilePermission(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let name = try SigningProfileName(try context.pathParameter("profileName"))
+        let input = try await RestJSON.decode(AddProfilePermissionInput.self, from: request, context: context)
+        let permission = ProfilePermission(
+            statementId: input.statementId, action: input.action, principal: input.principal, profileVersion: input.profileVersion)
+        let revision = try await signer.addProfilePermission(name, permission, revisionId: input.revisionId, caller: try context.requireCaller())
+        return try RestJSON.response(RevisionOutput(revisionId: revision))
+    }
+
+    @Sendable func listProfilePermissions(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let name = try SigningProfileName(try context.pathParameter("profileName"))
+        let policy = try await signer.listProfilePermissions(name, caller: try context.requireCaller())
+        return try RestJSON.response(ListProfilePermissionsOutput(policy))
+    }
+
+    @Sendable func removeProfilePermission(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let name = try SigningProfileName(try context.pathParameter("profileName"))
+        let statementId = try context.pathParameter("statementId")
+        guard let revisionId = request.uri.queryParameters.get("revisionId") else {
+            throw SignerError.invalid([.init(path: "revisionId", value: nil, constraint: .notNull)])
+        }
+        let revision = try await signer.removeProfilePermission(
+            name, statementId: statementId, revisionId: revisionId, caller: try context.requireCaller())
+        return try RestJSON.response(RevisionOutput(revisionId: revision))
+    }
+
+    // MARK: Platforms
+
+    @Sendable func listSigningPlatforms(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let page = try signer.listSigningPlatforms(
+            category: query.get("category"), partner: query.get("partner"), target: query.get("target"),
+            maxResults: try RestJSON.int(query, "maxResults"), nextToken: query.get("nextToken"))
+        return try RestJSON.response(ListSigningPlatformsOutput(platforms: page.items.map(SigningPlatformShape.init), nextToken: page.nextToken))
+    }
+
+    @Sendable func getSigningPlatform(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        try RestJSON.response(SigningPlatformShape(try signer.signingPlatform(try context.pathParameter("platformId"))))
+    }
+
+    // MARK: Tags (the ARN arrives percent-encoded, `%2F` included, in one path segment)
+
+    @Sendable func tagResource(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let input = try await RestJSON.decode(SignerTagResourceInput.self, from: request, context: context)
+        try await signer.tagResource(try context.pathParameter("resourceArn"), tags: input.tags, caller: try context.requireCaller())
+        return try RestJSON.response(EmptyShape())
+    }
+
+    @Sendable func listTagsForResource(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let tags = try await signer.tags(of: try context.pathParameter("resourceArn"), caller: try context.requireCaller())
+        return try RestJSON.response(SignerTagsOutput(tags: tags))
+    }
+
+    @Sendable func untagResource(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let keys = request.uri.queryParameters.getAll("tagKeys")
+        try await signer.untagResource(try context.pathParameter("resourceArn"), keys: keys, caller: try context.requireCaller())
+        return try RestJSON.response(EmptyShape())
+    }
+
+    // MARK: Signing jobs
+
+    /// StartSigningJob signs objects in S3, which Signet does not emulate; container images are signed with SignPayload.
+    @Sendable func startSigningJob(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        _ = try await request.body.collect(upTo: context.maxUploadSize)
+        throw SignerError.validation(
+            "StartSigningJob signs objects in Amazon S3, which Signet does not emulate. Container images are signed with SignPayload (POST /signing-jobs/with-payload) or by ECR managed signing.")
+    }
+}
+
+extension SignetRequestContext {
+    /// A path parameter, percent-decoded (Hummingbird hands them over still encoded).
+    func pathParameter(_ name: String) throws -> String {
+        guard let raw = parameters.get(name) else { throw AWSError.internalFailure }
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    func requireCaller() throws -> CallerIdentity {
+        guard let caller else { throw AWSError.internalFailure }
+        return caller
+    }
+}
+
+/// rest-json framing helpers.
+enum RestJSON {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: SignetRequestContext) async throws -> T {
+        try AWSJSON.decode(type, from: try await request.body.collect(upTo: context.maxUploadSize))
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: AWSFraming.restJSON.contentType], body: .init(byteBuffer: try AWSJSON.encode(value)))
+    }
+
+    /// 200 with no body (operations whose model has no output shape).
+    static func emptyResponse() -> Response {
+        Response(status: .ok, headers: [.contentLength: "0"])
+    }
+
+    static func bool(_ query: Parameters, _ name: String) throws -> Bool? {
+        guard let raw = query.get(name) else { return nil }
+        switch raw.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw SignerError.invalid([.init(path: name, value: String(raw), constraint: .custom("must be true or false"))])
+        }
+    }
+
+    static func int(_ query: Parameters, _ name: String) throws -> Int? {
+        guard let raw = query.get(name) else { return nil }
+        guard let value = Int(raw) else {
+            throw SignerError.invalid([.init(path: name, value: String(raw), constraint: .custom("must be an integer"))])
+        }
+        return value
+    }
+}
