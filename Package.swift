@@ -62,6 +62,8 @@ let package = Package(
             dependencies: [
                 "SignetServer", "SignetDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: settings
         ),
