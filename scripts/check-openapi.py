@@ -8,15 +8,20 @@
 Static checks (no server needed):
   1. the document is a valid OpenAPI 3.1 document (openapi-spec-validator);
   2. its (method, path) pairs are listed;
-  3. they are exactly the routes the Swift sources register (router.get/post/... in the controllers, with
-     `/ecr/:operation` expanded to every table.register/table.alias name in ECRController.swift);
+  3. they are exactly the routes the Swift sources register: every `router.<method>("<path>"` line of the
+     controllers, `:name` segments read as `{name}`, with `/ecr/:operation` expanded to every
+     table.register/table.alias name in ECRController.swift; the Signer routes (SignerController.swift addRoutes)
+     are compared on their own too, and must be the operations of the Signer tags;
   4. openapi.yaml is what scripts/gen-openapi.py generates now (skip with --skip-stale, e.g. when the installed
      botocore differs from the one the spec was generated with).
 
 --live sends real requests with curl (state-changing, and it deletes the registry's signing configuration: use a
 throwaway `signet serve --in-memory`) and validates each
 response against the spec: status declared, Content-Type, x-amzn-RequestId, body against the schema
-(jsonschema, draft 2020-12), and for 400s that __type is one of the operation's x-signet-error-types.
+(jsonschema, draft 2020-12), and for errors that the code is one of the response's x-signet-error-types (ECR: the
+body's __type, equal to X-Amzn-ErrorType; Signer: X-Amzn-ErrorType, with a `{"message"}`-only body). The Signer
+part creates, reads, lists, tags (ARN percent-encoded into the path, `%2F` included), permits, revokes and
+cancels profiles, checks a few values (tags after a round trip, statuses) and that JSON keys come sorted.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -34,7 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONTROLLERS = ROOT / "Sources/SignetServer/Controllers"
 ECR_CONTROLLER = CONTROLLERS / "ECRController.swift"
+SIGNER_CONTROLLER = CONTROLLERS / "SignerController.swift"
 TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921."
+SIGNER_TAGS = {"Signing profiles", "Profile permissions", "Signing platforms", "Signer tags", "Signing jobs"}
+ROUTE = r'router\.(get|put|post|delete|head|patch)\("([^"]*)"'
+
 METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
 
@@ -67,25 +78,47 @@ def spec_routes(spec: dict) -> list[tuple[str, str]]:
     return [(method.upper(), path) for path, item in spec["paths"].items() for method in METHODS if method in item]
 
 
+def controller_routes(file: Path) -> list[tuple[str, str]]:
+    """`router.<method>("<path>"` lines of one controller, `:name` written `{name}` as in OpenAPI paths."""
+    return [(method.upper(), re.sub(r":(\w+)", r"{\1}", path)) for method, path in re.findall(ROUTE, file.read_text())]
+
+
 def source_routes() -> list[tuple[str, str]]:
     """Routes registered in the Swift controllers, `/ecr/:operation` expanded to the dispatcher's names."""
     ecr = ECR_CONTROLLER.read_text()
     operations = re.findall(r'table\.register\("(\w+)"\)', ecr) + re.findall(r'table\.alias\("(\w+)"', ecr)
     routes = []
     for file in sorted(CONTROLLERS.glob("*.swift")):
-        for method, path in re.findall(r'router\.(get|put|post|delete|head|patch)\("([^"]*)"', file.read_text()):
-            if path == "/ecr/:operation":
-                routes += [(method.upper(), f"/ecr/{op}") for op in operations]
-            elif ":" in path:
-                routes.append((method.upper(), re.sub(r":(\w+)", r"{\1}", path)))
+        for method, path in controller_routes(file):
+            if path == "/ecr/{operation}":
+                routes += [(method, f"/ecr/{op}") for op in operations]
             else:
-                routes.append((method.upper(), path))
+                routes.append((method, path))
     return routes
+
+
+def compare_signer_routes(spec: dict) -> bool:
+    """SignerController.swift addRoutes against the spec's operations tagged as Signer ones."""
+    served = controller_routes(SIGNER_CONTROLLER)
+    documented = {(method.upper(), path) for path, item in spec["paths"].items() for method in METHODS
+                  if method in item and set(item[method].get("tags", [])) & SIGNER_TAGS}
+    ok = len(served) == len(set(served))
+    if not ok:
+        print(f"FAIL: {SIGNER_CONTROLLER.name} registers a route twice")
+    for method, path in sorted(set(served) - documented):
+        print(f"FAIL: Signer route not documented as a Signer operation: {method} {path}")
+        ok = False
+    for method, path in sorted(documented - set(served)):
+        print(f"FAIL: documented Signer operation not in {SIGNER_CONTROLLER.name} addRoutes: {method} {path}")
+        ok = False
+    if ok:
+        print(f"ok: the {len(served)} routes of {SIGNER_CONTROLLER.name} addRoutes are exactly the documented Signer operations")
+    return ok
 
 
 def compare_routes(spec: dict) -> bool:
     documented, served = set(spec_routes(spec)), set(source_routes())
-    ok = True
+    ok = compare_signer_routes(spec)
     for method, path in sorted(served - documented):
         print(f"FAIL: served but not documented: {method} {path}")
         ok = False
@@ -138,14 +171,15 @@ class Live:
         validator = self.jsonschema.Draft202012Validator(root, format_checker=self.jsonschema.FormatChecker())
         return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in validator.iter_errors(body)]
 
-    def curl(self, method: str, path: str, body=None, headers=None) -> tuple[int, dict, bytes]:
+    def curl(self, method: str, path: str, body=None, headers=None,
+             content_type: str = "application/x-amz-json-1.1") -> tuple[int, dict, bytes]:
         with tempfile.TemporaryDirectory() as tmp:
             head, out = Path(tmp, "head"), Path(tmp, "body")
             command = ["curl", "-sS", "-X", method, "-D", str(head), "-o", str(out), "-w", "%{http_code}"]
             for name, value in (headers or {}).items():
                 command += ["-H", f"{name}: {value}"]
             if body is not None:
-                command += ["-H", "Content-Type: application/x-amz-json-1.1", "--data-binary", "@-"]
+                command += ["-H", f"Content-Type: {content_type}", "--data-binary", "@-"]
             result = subprocess.run(command + [self.base + path], input=None if body is None else json.dumps(body),
                                     capture_output=True, text=True, check=True)
             response_headers = {}
@@ -201,6 +235,183 @@ class Live:
         else:
             print(f"ok: {label}")
         return payload
+
+    def rest(self, operation_id: str, path_params: dict | None = None, query: list | None = None, body=None,
+             expect: int = 200, code: str | None = None, safe: str = ""):
+        """Calls a Signer (rest-json) operation: path parameters percent-encoded (characters in `safe` left as
+        they are), query as (key, value) pairs (repeat a key for a list), body JSON-encoded. Checks the response
+        against the operation's documented responses; for errors, that X-Amzn-ErrorType is declared (and is
+        `code` when given)."""
+        path, method, operation = self.ops[operation_id]
+        url = path
+        for name, value in (path_params or {}).items():
+            url = url.replace("{" + name + "}", urllib.parse.quote(value, safe=safe))
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        status, headers, raw = self.curl(method.upper(), url, body, content_type="application/json")
+        label = f"{method.upper()} {url} -> {status}" + (f" {headers['x-amzn-errortype']}" if "x-amzn-errortype" in headers else "")
+        problems = []
+        if status != expect:
+            problems.append(f"expected status {expect}")
+        declared = operation["responses"].get(str(status))
+        if declared is None:
+            problems.append(f"status {status} is not documented")
+            declared = {}
+        declared = self.resolve(declared)
+        if "x-amzn-requestid" not in headers:
+            problems.append("no x-amzn-RequestId header")
+        payload = None
+        content = declared.get("content", {})
+        if content:
+            try:
+                pairs: list[list[str]] = []
+                payload = json.loads(raw, object_pairs_hook=lambda items: pairs.append([k for k, _ in items]) or dict(items))
+                if any(keys != sorted(keys) for keys in pairs):
+                    problems.append("JSON object keys are not sorted")
+            except ValueError:
+                problems.append(f"body is not JSON: {raw[:200]!r}")
+            content_type = headers.get("content-type", "")
+            if content_type not in content:
+                problems.append(f"Content-Type {content_type!r} not in {sorted(content)}")
+            elif payload is not None:
+                problems += self.schema_errors(content[content_type]["schema"], payload)
+        elif declared and raw:
+            problems.append(f"expected an empty body, got {raw[:200]!r}")
+        if status >= 400:
+            error_type = headers.get("x-amzn-errortype")
+            allowed = declared.get("x-signet-error-types", [])
+            if error_type not in allowed:
+                problems.append(f"X-Amzn-ErrorType {error_type!r} is not in x-signet-error-types {allowed}")
+            if code and error_type != code:
+                problems.append(f"expected X-Amzn-ErrorType {code}")
+        self.checked += 1
+        if problems:
+            self.failures += 1
+            print(f"FAIL: {label}\n      body: {raw[:400].decode(errors='replace')}")
+            for problem in problems:
+                print(f"      - {problem}")
+        else:
+            print(f"ok: {label}")
+        return payload if isinstance(payload, dict) else {}
+
+    def same(self, label: str, actual, expected) -> None:
+        """A value check (counted like a response)."""
+        self.checked += 1
+        if actual == expected:
+            print(f"ok: {label}")
+        else:
+            self.failures += 1
+            print(f"FAIL: {label}: expected {expected!r}, got {actual!r}")
+
+    def run_signer(self, run: str) -> None:
+        notation = "Notation-OCI-SHA384-ECDSA"
+        name, other, missing = f"smoke_{run}", f"smoke_{run}_revoked", f"smoke_{run}_missing"
+
+        # Platforms
+        self.rest("ListSigningPlatforms")
+        page = self.rest("ListSigningPlatforms", query=[("maxResults", "2")])
+        if page.get("nextToken"):
+            self.rest("ListSigningPlatforms", query=[("maxResults", "2"), ("nextToken", page["nextToken"])])
+        self.rest("ListSigningPlatforms", query=[("maxResults", "0")], expect=400, code="ValidationException")
+        self.same("GetSigningPlatform platformId",
+                  self.rest("GetSigningPlatform", {"platformId": notation}).get("platformId"), notation)
+        self.rest("GetSigningPlatform", {"platformId": "Nope-Platform"}, expect=404, code="ResourceNotFoundException")
+
+        # Profiles
+        put = self.rest("PutSigningProfile", {"profileName": name}, body={"platformId": notation, "tags": {"team": "smoke"}})
+        arn = put.get("arn", f"arn:aws:signer:us-east-1:123456789012:/signing-profiles/{name}")
+        revocable = self.rest("PutSigningProfile", {"profileName": other}, body={
+            "platformId": notation, "signatureValidityPeriod": {"value": 4105, "type": "DAYS"}})
+        self.rest("PutSigningProfile", {"profileName": name}, body={"platformId": notation},
+                  expect=400, code="ValidationException")  # the name is taken
+        self.rest("PutSigningProfile", {"profileName": missing}, body={"platformId": "Nope-Platform"},
+                  expect=400, code="ValidationException")
+        self.rest("PutSigningProfile", {"profileName": missing}, body={"platformId": notation,
+                  "signatureValidityPeriod": {"value": 12, "type": "YEARS"}}, expect=400, code="ValidationException")
+        self.rest("PutSigningProfile", {"profileName": missing}, body={"platformId": 7},
+                  expect=400, code="SerializationException")
+        self.rest("PutSigningProfile", {"profileName": "a"}, body={"platformId": notation},
+                  expect=400, code="ValidationException")
+        got = self.rest("GetSigningProfile", {"profileName": name})
+        self.same("default signatureValidityPeriod", got.get("signatureValidityPeriod"), {"value": 135, "type": "MONTHS"})
+        self.rest("GetSigningProfile", {"profileName": missing}, expect=404, code="ResourceNotFoundException")
+        self.rest("GetSigningProfile", {"profileName": name}, query=[("profileOwner", "12")],
+                  expect=400, code="ValidationException")
+        listed = self.rest("ListSigningProfiles")
+        self.same("ListSigningProfiles lists the new profiles",
+                  {name, other} <= {p.get("profileName") for p in listed.get("profiles", [])}, True)
+        self.rest("ListSigningProfiles", query=[("statuses", "Active"), ("statuses", "Canceled")])
+        first = self.rest("ListSigningProfiles", query=[("includeCanceled", "true"), ("maxResults", "1")])
+        if first.get("nextToken"):
+            self.rest("ListSigningProfiles", query=[("includeCanceled", "true"), ("maxResults", "1"),
+                                                    ("nextToken", first["nextToken"])])
+        self.rest("ListSigningProfiles", query=[("statuses", "Bogus")], expect=400, code="ValidationException")
+
+        # Tags: the ARN percent-encoded into one path segment
+        self.rest("SignerTagResource", {"resourceArn": arn}, body={"tags": {"env": "dev"}})
+        tags = self.rest("SignerListTagsForResource", {"resourceArn": arn}).get("tags")
+        self.same("tags after TagResource", tags, {"env": "dev", "team": "smoke"})
+        self.rest("SignerListTagsForResource", {"resourceArn": arn}, safe=":")  # only / encoded (%2F)
+        self.rest("SignerUntagResource", {"resourceArn": arn}, query=[("tagKeys", "env"), ("tagKeys", "absent")])
+        self.same("tags after UntagResource",
+                  self.rest("SignerListTagsForResource", {"resourceArn": arn}).get("tags"), {"team": "smoke"})
+        self.rest("SignerUntagResource", {"resourceArn": arn}, expect=400, code="BadRequestException")  # no tagKeys
+        self.rest("SignerTagResource", {"resourceArn": arn}, body={}, expect=400, code="ValidationException")
+        self.rest("SignerTagResource", {"resourceArn": arn}, body={"tags": {"aws:reserved": "x"}},
+                  expect=400, code="BadRequestException")
+        self.rest("SignerListTagsForResource", {"resourceArn": arn.rsplit("/", 1)[0] + "/" + missing},
+                  expect=404, code="NotFoundException")
+        self.rest("SignerListTagsForResource", {"resourceArn": "not-an-arn"}, expect=400, code="BadRequestException")
+
+        # Permissions
+        statement = {"statementId": "smoke", "principal": "111122223333", "action": "signer:GetSigningProfile"}
+        added = self.rest("AddProfilePermission", {"profileName": name}, body=statement)
+        permissions = self.rest("ListProfilePermissions", {"profileName": name})
+        self.same("ListProfilePermissions revisionId", permissions.get("revisionId"), added.get("revisionId"))
+        self.rest("AddProfilePermission", {"profileName": name}, body=statement, expect=409, code="ConflictException")
+        self.rest("AddProfilePermission", {"profileName": name}, body={**statement, "statementId": "other",
+                  "revisionId": "stale"}, expect=409, code="ConflictException")
+        self.rest("AddProfilePermission", {"profileName": name}, body={**statement, "statementId": "other",
+                  "action": "signer:StartSigningJob"}, expect=400, code="ValidationException")
+        self.rest("AddProfilePermission", {"profileName": missing}, body=statement,
+                  expect=404, code="ResourceNotFoundException")
+        self.rest("RemoveProfilePermission", {"profileName": name, "statementId": "smoke"},
+                  expect=400, code="ValidationException")  # revisionId missing
+        self.rest("RemoveProfilePermission", {"profileName": name, "statementId": "smoke"},
+                  query=[("revisionId", "stale")], expect=409, code="ConflictException")
+        self.rest("RemoveProfilePermission", {"profileName": name, "statementId": "nope"},
+                  query=[("revisionId", added.get("revisionId", ""))], expect=404, code="ResourceNotFoundException")
+        self.rest("RemoveProfilePermission", {"profileName": name, "statementId": "smoke"},
+                  query=[("revisionId", added.get("revisionId", ""))])
+
+        # Lifecycle
+        version = revocable.get("profileVersion", "AAAAAAAAAA")
+        now = int(time.time())
+        self.rest("RevokeSigningProfile", {"profileName": other}, body={
+            "profileVersion": version, "reason": "smoke", "effectiveTime": now + 3600}, expect=400, code="ValidationException")
+        self.rest("RevokeSigningProfile", {"profileName": other}, body={
+            "profileVersion": version, "reason": "smoke", "effectiveTime": now - 60})
+        self.rest("RevokeSigningProfile", {"profileName": other}, body={
+            "profileVersion": version, "reason": "smoke", "effectiveTime": now - 30}, expect=400, code="ValidationException")
+        self.rest("RevokeSigningProfile", {"profileName": other}, body={
+            "profileVersion": version, "reason": "smoke", "effectiveTime": "yesterday"},
+            expect=400, code="SerializationException")
+        revoked = self.rest("GetSigningProfile", {"profileName": other})
+        self.same("status after RevokeSigningProfile", revoked.get("status"), "Revoked")
+        self.same("revocationEffectiveFrom", revoked.get("revocationRecord", {}).get("revocationEffectiveFrom"), now - 60)
+        self.rest("CancelSigningProfile", {"profileName": name})
+        self.rest("CancelSigningProfile", {"profileName": name})  # idempotent
+        self.rest("CancelSigningProfile", {"profileName": other})
+        self.same("a revoked profile stays Revoked when canceled",
+                  self.rest("GetSigningProfile", {"profileName": other}).get("status"), "Revoked")
+        self.rest("CancelSigningProfile", {"profileName": missing}, expect=404, code="ResourceNotFoundException")
+        self.same("canceled profiles are hidden by default",
+                  name in {p.get("profileName") for p in self.rest("ListSigningProfiles").get("profiles", [])}, False)
+        self.rest("PutSigningProfile", {"profileName": name}, body={"platformId": notation},
+                  expect=400, code="ValidationException")  # a canceled profile's name stays reserved
+
+        # Signing jobs
+        self.rest("StartSigningJob", body={"profileName": name}, expect=400, code="ValidationException")
 
     def run(self) -> bool:
         run = uuid.uuid4().hex[:8]
@@ -273,6 +484,8 @@ class Live:
 
         self.call("DeleteRegistrySigningConfiguration", {})
         self.call("DeleteSigningConfiguration", {}, expect=400)
+
+        self.run_signer(run)
         print(f"{'ok' if not self.failures else 'FAIL'}: live: {self.checked - self.failures}/{self.checked} responses match")
         return not self.failures
 

@@ -59,11 +59,15 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env SIGNET_LOG_LEVEL).")
     var logLevel: String = Serve.env("LOG_LEVEL") ?? "info"
 
+    @Option(help: "sigv4 (credentials required; registry needs a GetAuthorizationToken password) or none (env SIGNET_AUTH).")
+    var auth: String = Serve.env("AUTH") ?? "sigv4"
+
     var hostname: String { host }
     var dataDirectory: String? { inMemory ? nil : dataDir }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard ["sigv4", "none"].contains(auth) else { throw ValidationError("--auth must be sigv4 or none") }
         guard Region.isWellFormed(region) else { throw ValidationError("--region must be a region name such as us-east-1") }
         guard accountID.count == 12, accountID.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits") }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel.lowercased()) else {

@@ -10,15 +10,20 @@ struct StoreSet: Sendable {
     let metadata: any MetadataStore
     let signer: any SignerStore
     let blobs: any BlobStore
+    /// Signs registry tokens and presigned URLs; kept in the data directory so tokens survive restarts.
+    let secret: Data
 
     /// In memory when `dataDirectory` is `nil`, else SQLite + files in that (locked) directory.
     static func make(dataDirectory: String?) throws -> StoreSet {
         guard let dataDirectory else {
-            return StoreSet(metadata: InMemoryMetadataStore(), signer: InMemorySignerStore(), blobs: InMemoryBlobStore())
+            var generator = SystemRandomNumberGenerator()
+            let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            return StoreSet(metadata: InMemoryMetadataStore(), signer: InMemorySignerStore(), blobs: InMemoryBlobStore(), secret: secret)
         }
         let directory = try DataDirectory(path: dataDirectory)
         let database = try SQLiteMetadataStore(path: directory.databasePath)
-        return StoreSet(metadata: database, signer: database, blobs: FileSystemBlobStore(directory: directory))
+        return StoreSet(
+            metadata: database, signer: database, blobs: FileSystemBlobStore(directory: directory), secret: try directory.secret(named: "registry-secret"))
     }
 }
 
@@ -41,9 +46,20 @@ func buildApplication(
     let endpoint = RegistryEndpoint(hostname: arguments.hostname, port: arguments.port)
     let registry = RegistryService(metadata: stores.metadata, blobs: stores.blobs, clock: clock)
     let signer = SignerService(store: stores.signer, clock: clock, ids: ids)
+    let tokens = RegistryTokens(secret: stores.secret, clock: clock)
+    let uploads = BlobUploads(blobs: stores.blobs)
 
-    let router = buildRouter(
-        registry: registry, signer: signer, endpoint: endpoint, storeKind: stores.metadata.kind, defaultCaller: defaultCaller, clock: clock)
+    let router = Router(context: SignetRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: ErrorFramingMiddleware(endpoint: endpoint))
+    AdminController(storeKind: stores.metadata.kind).addRoutes(to: router)
+    LayerDownloadURL.addRoute(to: router, blobs: stores.blobs, tokens: tokens)
+    OCIController(registry: registry, uploads: uploads, ids: ids).addRoutes(
+        to: router, auth: RegistryAuthMiddleware(tokens: tokens, defaultRegistry: defaultCaller.registry, required: arguments.auth != "none"))
+    router.add(middleware: CallerIdentityMiddleware(defaultCaller: defaultCaller))
+    ECRController(
+        registry: registry, uploads: uploads, tokens: tokens, ids: ids, endpoint: endpoint, defaultRegistry: defaultCaller.registry, clock: clock
+    ).addRoutes(to: router)
+    SignerController(signer: signer).addRoutes(to: router)
     let hostname = arguments.hostname
     return Application(
         router: router,
@@ -54,16 +70,4 @@ func buildApplication(
             await onReady("http://\(endpoint.defaultHost)")
         },
         logger: logger)
-}
-
-func buildRouter(
-    registry: RegistryService, signer: SignerService, endpoint: RegistryEndpoint, storeKind: StoreKind, defaultCaller: CallerIdentity, clock: any SignetClock
-) -> Router<SignetRequestContext> {
-    let router = Router(context: SignetRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: ErrorFramingMiddleware())
-    AdminController(storeKind: storeKind).addRoutes(to: router)
-    router.add(middleware: CallerIdentityMiddleware(defaultCaller: defaultCaller))
-    ECRController(registry: registry, endpoint: endpoint, defaultRegistry: defaultCaller.registry, clock: clock).addRoutes(to: router)
-    SignerController(signer: signer).addRoutes(to: router)
-    return router
 }

@@ -11,6 +11,8 @@ public protocol AppArguments: Sendable {
     var accountID: String { get }
     var region: String { get }
     var logLevel: String { get }
+    /// `sigv4` (default: credentials are required) or `none`.
+    var auth: String { get }
 }
 
 /// The address clients use to reach this server's registry; known only once the listener is bound.

@@ -22,6 +22,7 @@ struct TestArguments: AppArguments {
     var accountID = "123456789012"
     var region = "us-east-1"
     var logLevel = "error"
+    var auth = "sigv4"
 }
 
 /// A temporary directory removed when the value is dropped.

@@ -7,6 +7,7 @@ public enum RegistryError: Error, Sendable, Equatable {
     case imageAlreadyExists(Digest, tag: ImageTag?, repository: RepositoryName, registry: AccountID)
     case imageTagAlreadyExists(ImageTag, repository: RepositoryName, registry: AccountID)
     case imageDigestDoesNotMatch(provided: String, computed: Digest)
+    case layerAlreadyExists(Digest, repository: RepositoryName, registry: AccountID)
     case layersNotFound([Digest], repository: RepositoryName, registry: AccountID)
     case referencedImagesNotFound([Digest], repository: RepositoryName, registry: AccountID)
     /// A manifest that is not one of the supported, well-formed manifest kinds.

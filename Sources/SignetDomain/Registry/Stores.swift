@@ -60,6 +60,29 @@ public protocol BlobStore: Sendable {
     func read(_ digest: Digest) async throws -> Data?
     /// Removes a blob; returns whether it existed.
     @discardableResult func delete(_ digest: Digest) async throws -> Bool
+    /// Where to read a blob from, for streaming downloads.
+    func content(of digest: Digest) async throws -> BlobContent?
+
+    // Uploads: bytes go to a temporary area; a blob becomes visible only through `finishUpload`,
+    // after the caller verified its digest.
+    func beginUpload(_ id: String) async throws
+    func appendToUpload(_ id: String, _ bytes: Data) async throws
+    /// Makes the upload's bytes the blob `digest` (durably: fsync, then rename).
+    func finishUpload(_ id: String, as digest: Digest) async throws
+    func abortUpload(_ id: String) async throws
+}
+
+/// How a stored blob can be read.
+public enum BlobContent: Sendable {
+    case file(path: String, size: Int64)
+    case bytes(Data)
+
+    public var size: Int64 {
+        switch self {
+        case .file(_, let size): return size
+        case .bytes(let data): return Int64(data.count)
+        }
+    }
 }
 
 /// A hook for "an image was stored": the managed-signing engine subscribes here.

@@ -10,9 +10,16 @@ struct ECRController: Sendable {
     static let targetPrefix = "AmazonEC2ContainerRegistry_V20150921."
 
     let registry: RegistryService
+    let uploads: BlobUploads
+    let tokens: RegistryTokens
+    let ids: any IDGenerator
     let endpoint: RegistryEndpoint
     let defaultRegistry: RegistryKey
     let clock: any SignetClock
+
+    /// ECR's layer-part limits: at most 20 MiB per part, at least 5 MiB for every part but the last.
+    static let maxPartSize = 20 * 1024 * 1024
+    static let minPartSize: Int64 = 5 * 1024 * 1024
 
     func addRoutes(to router: Router<SignetRequestContext>) {
         let dispatcher = makeDispatcher()
@@ -34,6 +41,15 @@ struct ECRController: Sendable {
         guard let caller = context.caller else { throw AWSError.internalFailure }
         let output = try await dispatcher.handle(operation: operation, body: body, caller: caller)
         return Response(status: .ok, headers: [.contentType: AWSFraming.json11.contentType], body: .init(byteBuffer: output))
+    }
+
+    /// Runs an upload step, turning ``UploadError`` into the ECR exceptions that name the upload.
+    static func mapUploadErrors<T>(_ key: RegistryKey, _ name: RepositoryName, _ uploadId: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as UploadError {
+            throw AWSError(error, registryId: key.account.value, repositoryName: name.value, uploadId: uploadId)
+        }
     }
 
     /// The operation table. Each entry: wire input → validated domain values → service → wire output.
@@ -176,6 +192,106 @@ struct ECRController: Sendable {
                 nextToken: input.nextToken)
             let referrers = (status == "ACTIVE" || status == "ANY") ? page.items.map(ImageReferrerShape.init) : []
             return ListImageReferrersOutput(referrers: referrers, nextToken: page.nextToken)
+        }
+
+        // MARK: Layers and login
+        let uploads = self.uploads
+        let tokens = self.tokens
+        let ids = self.ids
+        table.register("InitiateLayerUpload") { (input: InitiateLayerUploadInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "InitiateLayerUpload", resource: name.value)
+            _ = try await registry.existingRepository(name, in: key)
+            let session = try await uploads.begin(id: ids.uuid(), registry: key, repository: name)
+            return InitiateLayerUploadOutput(uploadId: session.id, partSize: 10_485_760)
+        }
+        table.register("UploadLayerPart") { (input: UploadLayerPartInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "UploadLayerPart", resource: name.value)
+            _ = try await registry.existingRepository(name, in: key)
+            guard input.layerPartBlob.count <= Self.maxPartSize else {
+                throw RegistryError.invalidParameter(.init(path: "layerPartBlob", value: nil, constraint: .maxLength(Self.maxPartSize)))
+            }
+            return try await Self.mapUploadErrors(key, name, input.uploadId) {
+                guard input.partFirstByte >= 0, input.partLastByte - input.partFirstByte + 1 == Int64(input.layerPartBlob.count) else {
+                    let session = try await uploads.session(input.uploadId, registry: key, repository: name)
+                    throw UploadError.invalidRange(expected: session.size, received: input.partFirstByte)
+                }
+                let session = try await uploads.append(
+                    input.uploadId, registry: key, repository: name, startingAt: input.partFirstByte, chunks: OneChunk(data: input.layerPartBlob))
+                return UploadLayerPartOutput(
+                    registryId: key.account.value, repositoryName: name.value, uploadId: input.uploadId, lastByteReceived: session.size - 1)
+            }
+        }
+        table.register("CompleteLayerUpload") { (input: CompleteLayerUploadInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "CompleteLayerUpload", resource: name.value)
+            _ = try await registry.existingRepository(name, in: key)
+            guard (1...100).contains(input.layerDigests.count) else {
+                throw RegistryError.invalidParameter(
+                    .init(path: "layerDigests", value: nil, constraint: input.layerDigests.isEmpty ? .minItems(1) : .maxItems(100)))
+            }
+            let expected = input.layerDigests[0]
+            return try await Self.mapUploadErrors(key, name, input.uploadId) {
+                let session = try await uploads.session(input.uploadId, registry: key, repository: name)
+                guard session.size > 0 else { throw UploadError.emptyUpload(input.uploadId) }
+                if let digest = Digest(parsing: expected), try await registry.blobs.contains(digest) {
+                    try await uploads.cancel(input.uploadId, registry: key, repository: name)
+                    throw RegistryError.layerAlreadyExists(digest, repository: name, registry: key.account)
+                }
+                let (digest, _) = try await uploads.finish(
+                    input.uploadId, registry: key, repository: name, expected: expected, minimumPartSize: Self.minPartSize)
+                return CompleteLayerUploadOutput(
+                    registryId: key.account.value, repositoryName: name.value, uploadId: input.uploadId, layerDigest: digest.description)
+            }
+        }
+        table.register("BatchCheckLayerAvailability") { (input: BatchCheckLayerAvailabilityInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "BatchCheckLayerAvailability", resource: name.value)
+            guard (1...100).contains(input.layerDigests.count) else {
+                throw RegistryError.invalidParameter(
+                    .init(path: "layerDigests", value: nil, constraint: input.layerDigests.isEmpty ? .minItems(1) : .maxItems(100)))
+            }
+            _ = try await registry.existingRepository(name, in: key)
+            var output = BatchCheckLayerAvailabilityOutput(layers: [], failures: [])
+            for raw in input.layerDigests {
+                if raw.isEmpty {
+                    output.failures.append(.init(layerDigest: raw, failureCode: "MissingLayerDigest", failureReason: "The layer digest is missing"))
+                } else if let digest = Digest(parsing: raw) {
+                    let size = try await registry.blobs.size(of: digest)
+                    output.layers.append(.init(layerDigest: raw, layerAvailability: size == nil ? "UNAVAILABLE" : "AVAILABLE", layerSize: size, mediaType: nil))
+                } else {
+                    output.failures.append(.init(layerDigest: raw, failureCode: "InvalidLayerDigest", failureReason: "Invalid layer digest"))
+                }
+            }
+            return output
+        }
+        table.register("GetDownloadUrlForLayer") { (input: GetDownloadUrlForLayerInput, caller) in
+            let name = try RepositoryName(input.repositoryName)
+            let key = try registry.registry(input.registryId, caller: caller, action: "GetDownloadUrlForLayer", resource: name.value)
+            _ = try await registry.existingRepository(name, in: key)
+            guard let digest = Digest(parsing: input.layerDigest) else {
+                throw RegistryError.invalidParameter(.init(path: "layerDigest", value: input.layerDigest, constraint: .pattern("[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")))
+            }
+            guard try await registry.blobs.contains(digest) else {
+                throw RegistryError.layersNotFound([digest], repository: name, registry: key.account)
+            }
+            let url = LayerDownloadURL.presign(digest: digest, registry: key, repository: name, tokens: tokens, base: "http://\(endpoint.defaultHost)")
+            return GetDownloadUrlForLayerOutput(downloadUrl: url, layerDigest: digest.description)
+        }
+        table.register("GetAuthorizationToken") { (input: GetAuthorizationTokenInput, caller) in
+            let registryIds = input.registryIds ?? [caller.account.value]
+            guard (1...10).contains(registryIds.count) else {
+                throw RegistryError.invalidParameter(
+                    .init(path: "registryIds", value: nil, constraint: registryIds.isEmpty ? .minItems(1) : .maxItems(10)))
+            }
+            let issued = tokens.issue(for: caller)
+            let data = try registryIds.map { raw in
+                let account = try AccountID(raw, field: "registryIds")
+                let host = endpoint.host(for: RegistryKey(account: account, region: caller.region), defaultRegistry: defaultRegistry)
+                return AuthorizationDataShape(authorizationToken: issued.token, expiresAt: issued.expiresAt, proxyEndpoint: "http://\(host)")
+            }
+            return GetAuthorizationTokenOutput(authorizationData: data)
         }
 
         // MARK: Managed signing

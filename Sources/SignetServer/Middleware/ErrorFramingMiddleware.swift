@@ -10,6 +10,7 @@ import SignetWire
 /// surface the request addressed, so no client ever sees an empty 500 or an HTML page.
 struct ErrorFramingMiddleware: RouterMiddleware {
     typealias Context = SignetRequestContext
+    let endpoint: RegistryEndpoint
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -18,6 +19,11 @@ struct ErrorFramingMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
+            if request.uri.path.hasPrefix("/v2") {
+                response = ociResponse(for: error, request: request, context: context)
+                response.headers[.xAmznRequestId] = context.requestID
+                return response
+            }
             let awsError = Self.awsError(for: error, request: request, context: context)
             let framing = Self.framing(for: request.uri.path)
             var headers: HTTPFields = [.contentType: framing.contentType, .xAmznErrorType: awsError.code]
@@ -27,6 +33,29 @@ struct ErrorFramingMiddleware: RouterMiddleware {
         }
         response.headers[.xAmznRequestId] = context.requestID
         return response
+    }
+
+    /// The distribution-API error envelope (no body on HEAD), with the Basic challenge on 401.
+    func ociResponse(for error: any Error, request: Request, context: Context) -> Response {
+        let ociError: OCIError
+        switch error {
+        case let error as OCIError: ociError = error
+        case let error as RegistryError: ociError = OCIError(error)
+        case let error as UploadError: ociError = OCIError(error)
+        case is NIOTooManyBytesError: ociError = .sizeInvalid("request body too large")
+        case let error as HTTPError where error.status == .notFound: ociError = .notFound(request.uri.path)
+        case let error as AWSError: ociError = OCIError(status: error.status, code: "UNSUPPORTED", message: error.message)
+        default:
+            context.logger.error("unmapped registry error", metadata: ["error": "\(String(reflecting: error))"])
+            ociError = OCIError(status: .internalServerError, code: "UNKNOWN", message: "unknown error")
+        }
+        var headers: HTTPFields = [.contentType: "application/json", .dockerDistributionAPIVersion: "registry/2.0"]
+        if ociError.status == .unauthorized {
+            headers[.wwwAuthenticate] = "Basic realm=\"http://\(endpoint.defaultHost)/\",service=\"ecr.amazonaws.com\""
+        }
+        let body = request.method == .head ? ByteBuffer() : ByteBuffer(string: ociError.body)
+        if request.method == .head { headers[.contentLength] = "0" }
+        return Response(status: ociError.status, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// rest-json for the Signer routes, AWS JSON 1.1 everywhere else.

@@ -55,6 +55,21 @@ public final class DataDirectory: Sendable {
         close(lockDescriptor)
     }
 
+    /// A 32-byte secret stored in the directory (mode 0600), created on first use.
+    public func secret(named name: String) throws -> Data {
+        let url = self.url.appendingPathComponent(name)
+        if let existing = FileManager.default.contents(atPath: url.path), existing.count == 32 { return existing }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        let data = Data(bytes)
+        let temporary = tmpURL.appendingPathComponent("\(name).\(UUID().uuidString)")
+        try FileSystemBlobStore.writeDurably(data, to: temporary)
+        chmod(temporary.path, 0o600)
+        try FileSystemBlobStore.moveDurably(temporary, to: url)
+        return data
+    }
+
     public var databasePath: String { url.appendingPathComponent("signet.sqlite").path }
     var blobsURL: URL { url.appendingPathComponent("blobs/sha256", isDirectory: true) }
     var tmpURL: URL { url.appendingPathComponent("tmp", isDirectory: true) }

@@ -13,10 +13,21 @@ import Darwin
 /// never leaves a partial file under a final name.
 public struct FileSystemBlobStore: BlobStore {
     private let directory: DataDirectory
+    private let openUploads = UploadFiles()
 
     public init(directory: DataDirectory) {
         self.directory = directory
     }
+
+    /// File descriptors of uploads in progress (an upload is written by one request at a time).
+    private actor UploadFiles {
+        var descriptors: [String: Int32] = [:]
+        func set(_ id: String, _ fd: Int32?) { descriptors[id] = fd }
+        func get(_ id: String) -> Int32? { descriptors[id] }
+        func remove(_ id: String) -> Int32? { descriptors.removeValue(forKey: id) }
+    }
+
+    func uploadURL(_ id: String) -> URL { directory.tmpURL.appendingPathComponent("upload-\(id)") }
 
     func url(for digest: Digest) -> URL {
         directory.blobsURL.appendingPathComponent(String(digest.hex.prefix(2)), isDirectory: true).appendingPathComponent(digest.hex)
@@ -54,15 +65,40 @@ public struct FileSystemBlobStore: BlobStore {
         return (try? FileManager.default.removeItem(at: url(for: digest))) != nil
     }
 
-    /// Writes `bytes` to a new file and fsyncs it.
-    static func writeDurably(_ bytes: Data, to url: URL) throws {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    public func content(of digest: Digest) -> BlobContent? {
+        guard let size = size(of: digest) else { return nil }
+        return .file(path: url(for: digest).path, size: size)
+    }
+
+    public func beginUpload(_ id: String) async throws {
+        let fd = open(uploadURL(id).path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        await openUploads.set(id, fd)
+    }
+
+    public func appendToUpload(_ id: String, _ bytes: Data) async throws {
+        guard let fd = await openUploads.get(id) else { throw POSIXError(.ENOENT) }
+        try Self.writeAll(fd, bytes)
+    }
+
+    public func finishUpload(_ id: String, as digest: Digest) async throws {
+        guard let fd = await openUploads.remove(id) else { throw POSIXError(.ENOENT) }
         defer { close(fd) }
+        guard fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        try Self.moveDurably(uploadURL(id), to: url(for: digest))
+    }
+
+    public func abortUpload(_ id: String) async throws {
+        if let fd = await openUploads.remove(id) { close(fd) }
+        try? FileManager.default.removeItem(at: uploadURL(id))
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: Data) throws {
         try bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
             var offset = 0
             while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = write(fd, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
@@ -70,6 +106,14 @@ public struct FileSystemBlobStore: BlobStore {
                 offset += written
             }
         }
+    }
+
+    /// Writes `bytes` to a new file and fsyncs it.
+    static func writeDurably(_ bytes: Data, to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        try writeAll(fd, bytes)
         guard fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     }
 

@@ -34,6 +34,10 @@ extension AWSError {
             self.init(
                 code: "ImageDigestDoesNotMatchException",
                 message: "The provided image digest '\(provided)' does not match the digest of the image manifest '\(computed)'")
+        case .layerAlreadyExists(let digest, let name, let registry):
+            self.init(
+                code: "LayerAlreadyExistsException",
+                message: "The layer with digest '\(digest)' already exists in the repository with name '\(name)' in the registry with id '\(registry)'")
         case .layersNotFound(let digests, let name, let registry):
             self.init(
                 code: "LayersNotFoundException",
@@ -70,5 +74,35 @@ extension AWSError {
 
     private static func list(_ digests: [Digest]) -> String {
         "[" + digests.map(\.description).joined(separator: ", ") + "]"
+    }
+}
+
+extension AWSError {
+    /// Upload failures of the ECR layer API; `InvalidLayerPartException` carries where the upload stands.
+    public init(_ error: UploadError, registryId: String, repositoryName: String, uploadId: String) {
+        switch error {
+        case .uploadNotFound(let id):
+            self.init(
+                code: "UploadNotFoundException",
+                message: "The upload with id '\(id)' does not exist in the repository with name '\(repositoryName)' in the registry with id '\(registryId)'")
+        case .invalidRange(let expected, let received):
+            self.init(
+                code: "InvalidLayerPartException",
+                message: "The layer part starts at byte \(received) but the upload has received \(expected) bytes; the next part must start at byte \(expected)",
+                extraFields: [
+                    "registryId": JSONText.quote(registryId), "repositoryName": JSONText.quote(repositoryName),
+                    "uploadId": JSONText.quote(uploadId), "lastValidByteReceived": String(expected - 1),
+                ])
+        case .busy:
+            self.init(code: "InvalidLayerPartException", message: "Another part of upload '\(uploadId)' is being uploaded")
+        case .digestMismatch(let expected, let computed):
+            self.init(code: "InvalidLayerException", message: "The layer digest '\(expected)' does not match the digest of the uploaded content '\(computed)'")
+        case .invalidDigest(let digest):
+            self.init(code: "InvalidLayerException", message: "Invalid layer digest '\(digest)'")
+        case .emptyUpload(let id):
+            self.init(code: "EmptyUploadException", message: "The upload with id '\(id)' contains no layer parts")
+        case .partTooSmall(let id):
+            self.init(code: "LayerPartTooSmallException", message: "Layer parts of upload '\(id)' other than the last must be at least 5 MiB")
+        }
     }
 }

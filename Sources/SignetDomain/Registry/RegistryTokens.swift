@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+
+/// Registry passwords handed out by `GetAuthorizationToken`.
+///
+/// A password is `<payload>.<mac>`, both base64url without padding (so it never contains `:`): the payload
+/// names the account, region and expiry; the MAC is HMAC-SHA256 over it with a secret kept per data
+/// directory (per process with `--in-memory`), so tokens survive restarts and cannot be forged.
+public struct RegistryTokens: Sendable {
+    public static let lifetime: TimeInterval = 12 * 3600
+    private let secret: Data
+    private var key: SymmetricKey { SymmetricKey(data: secret) }
+    private let clock: any SignetClock
+
+    public init(secret: Data, clock: any SignetClock) {
+        self.secret = secret
+        self.clock = clock
+    }
+
+    public enum Failure: Error, Sendable, Equatable {
+        case malformed
+        case expired
+    }
+
+    /// A token for `caller`: base64 of `AWS:<password>`, and when it expires.
+    public func issue(for caller: CallerIdentity) -> (token: String, expiresAt: Date) {
+        let expiresAt = clock.now.addingTimeInterval(Self.lifetime)
+        let payload = "v1|\(caller.account)|\(caller.region)|\(Int64(expiresAt.timeIntervalSince1970))"
+        let password = Self.base64URL(Data(payload.utf8)) + "." + Self.base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)))
+        return (Data("AWS:\(password)".utf8).base64EncodedString(), expiresAt)
+    }
+
+    /// The identity a registry password was issued to.
+    public func verify(password: String) -> Result<CallerIdentity, Failure> {
+        let parts = password.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = Self.decodeBase64URL(String(parts[0])), let mac = Self.decodeBase64URL(String(parts[1])),
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key)
+        else { return .failure(.malformed) }
+        let fields = String(decoding: payload, as: UTF8.self).split(separator: "|")
+        guard fields.count == 4, fields[0] == "v1", let expiry = Int64(fields[3]), let account = try? AccountID(String(fields[1])) else {
+            return .failure(.malformed)
+        }
+        guard Double(expiry) > clock.now.timeIntervalSince1970 else { return .failure(.expired) }
+        return .success(CallerIdentity(account: account, region: Region(String(fields[2]))))
+    }
+
+    /// A MAC over `text` (presigned layer URLs).
+    public func signature(for text: String) -> String {
+        Self.base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)))
+    }
+
+    public func isValid(signature: String, for text: String) -> Bool {
+        guard let mac = Self.decodeBase64URL(signature) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(text.utf8), using: key)
+    }
+
+    public var now: Date { clock.now }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decodeBase64URL(_ text: String) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64)
+    }
+}
