@@ -138,3 +138,12 @@ func quoted(_ text: String) -> String {
 }
 
 func sha256(_ text: String) -> String { Digest.sha256(of: Data(text.utf8)).description }
+
+/// Builds an application over a test server's stores with different arguments.
+enum SignetServerTestsHooks {
+    static func application(_ server: TestServer, auth: String) throws -> some ApplicationProtocol {
+        var arguments = TestArguments(dataDirectory: server.directory?.path)
+        arguments.auth = auth
+        return try buildApplication(arguments, stores: server.stores, clock: ManualClock(), ids: SequentialIDGenerator())
+    }
+}
