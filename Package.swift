@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The domain: value types, entities, services, store protocols. No HTTP, no storage library.
@@ -30,10 +33,22 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings
         ),
+        // Notary Project signatures: payloads, JWS envelopes, the certificate authority, trust policy and verification.
+        .target(
+            name: "SignetNotary",
+            dependencies: [
+                "SignetDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: settings
+        ),
         // Stores: in-memory actors, SQLite (GRDB) metadata, file-system blobs. No HTTP.
         .target(
             name: "SignetStorage",
-            dependencies: ["SignetDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SignetDomain", "SignetNotary", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings
         ),
         // Wire formats: AWS JSON 1.1 / rest-json framing, DTOs, error mapping. Knows HTTPTypes, not Hummingbird.
@@ -51,9 +66,10 @@ let package = Package(
         .target(
             name: "SignetServer",
             dependencies: [
-                "SignetDomain", "SignetStorage", "SignetWire",
+                "SignetDomain", "SignetStorage", "SignetWire", "SignetNotary",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: settings
         ),
@@ -68,6 +84,7 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "SignetDomainTests", dependencies: ["SignetDomain"], swiftSettings: settings),
+        .testTarget(name: "SignetNotaryTests", dependencies: ["SignetNotary", "SignetDomain"], swiftSettings: settings),
         .testTarget(name: "SignetStorageTests", dependencies: ["SignetStorage"], swiftSettings: settings),
         .testTarget(name: "SignetWireTests", dependencies: ["SignetWire"], swiftSettings: settings),
         .testTarget(

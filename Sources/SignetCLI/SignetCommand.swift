@@ -62,11 +62,15 @@ struct Serve: AsyncParsableCommand, AppArguments {
     @Option(help: "sigv4 (credentials required; registry needs a GetAuthorizationToken password) or none (env SIGNET_AUTH).")
     var auth: String = Serve.env("AUTH") ?? "sigv4"
 
+    @Option(name: .customLong("signing-delay-ms"), help: "Delay before managed signing signs a push (env SIGNET_SIGNING_DELAY_MS).")
+    var signingDelayMilliseconds: Int = Serve.env("SIGNING_DELAY_MS").flatMap(Int.init) ?? 0
+
     var hostname: String { host }
     var dataDirectory: String? { inMemory ? nil : dataDir }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard signingDelayMilliseconds >= 0 else { throw ValidationError("--signing-delay-ms must not be negative") }
         guard ["sigv4", "none"].contains(auth) else { throw ValidationError("--auth must be sigv4 or none") }
         guard Region.isWellFormed(region) else { throw ValidationError("--region must be a region name such as us-east-1") }
         guard accountID.count == 12, accountID.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits") }

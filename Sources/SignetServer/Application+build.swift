@@ -3,6 +3,7 @@ public import Hummingbird
 import Logging
 import NIOCore
 import SignetDomain
+import SignetNotary
 import SignetStorage
 
 /// The stores a server runs on.
@@ -12,18 +13,22 @@ struct StoreSet: Sendable {
     let blobs: any BlobStore
     /// Signs registry tokens and presigned URLs; kept in the data directory so tokens survive restarts.
     let secret: Data
+    /// The certificate authority's keys: `<data-dir>/ca/`, or memory.
+    let keys: any KeyStorage
 
     /// In memory when `dataDirectory` is `nil`, else SQLite + files in that (locked) directory.
     static func make(dataDirectory: String?) throws -> StoreSet {
         guard let dataDirectory else {
             var generator = SystemRandomNumberGenerator()
             let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
-            return StoreSet(metadata: InMemoryMetadataStore(), signer: InMemorySignerStore(), blobs: InMemoryBlobStore(), secret: secret)
+            return StoreSet(
+                metadata: InMemoryMetadataStore(), signer: InMemorySignerStore(), blobs: InMemoryBlobStore(), secret: secret, keys: InMemoryKeyStorage())
         }
         let directory = try DataDirectory(path: dataDirectory)
         let database = try SQLiteMetadataStore(path: directory.databasePath)
         return StoreSet(
-            metadata: database, signer: database, blobs: FileSystemBlobStore(directory: directory), secret: try directory.secret(named: "registry-secret"))
+            metadata: database, signer: database, blobs: FileSystemBlobStore(directory: directory), secret: try directory.secret(named: "registry-secret"),
+            keys: FileKeyStorage(directory: directory))
     }
 }
 
@@ -44,14 +49,17 @@ func buildApplication(
     logger.logLevel = Logger.Level(rawValue: arguments.logLevel.lowercased()) ?? .info
     let defaultCaller = CallerIdentity(account: try AccountID(arguments.accountID, field: "account-id"), region: Region(arguments.region))
     let endpoint = RegistryEndpoint(hostname: arguments.hostname, port: arguments.port)
-    let registry = RegistryService(metadata: stores.metadata, blobs: stores.blobs, clock: clock)
-    let signer = SignerService(store: stores.signer, clock: clock, ids: ids)
+    let authority = try CertificateAuthority(storage: stores.keys, now: clock.now)
+    let signer = SignerService(store: stores.signer, clock: clock, ids: ids, payloadSigner: NotaryPayloadSigner(authority: authority))
+    let engine = ManagedSigningEngine(signer: signer, delayMilliseconds: arguments.signingDelayMilliseconds, logger: logger)
+    let registry = RegistryService(metadata: stores.metadata, blobs: stores.blobs, clock: clock, events: engine)
+    engine.attach(registry)
     let tokens = RegistryTokens(secret: stores.secret, clock: clock)
     let uploads = BlobUploads(blobs: stores.blobs)
 
     let router = Router(context: SignetRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorFramingMiddleware(endpoint: endpoint))
-    AdminController(storeKind: stores.metadata.kind).addRoutes(to: router)
+    AdminController(storeKind: stores.metadata.kind, authority: authority, signer: stores.signer).addRoutes(to: router)
     LayerDownloadURL.addRoute(to: router, blobs: stores.blobs, tokens: tokens)
     OCIController(registry: registry, uploads: uploads, ids: ids).addRoutes(
         to: router, auth: RegistryAuthMiddleware(tokens: tokens, defaultRegistry: defaultCaller.registry, required: arguments.auth != "none"))
@@ -64,6 +72,7 @@ func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "signet"),
+        services: [engine],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? arguments.port
             endpoint.bound(hostname: hostname, port: port)

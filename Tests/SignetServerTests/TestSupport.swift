@@ -23,6 +23,7 @@ struct TestArguments: AppArguments {
     var region = "us-east-1"
     var logLevel = "error"
     var auth = "sigv4"
+    var signingDelayMilliseconds = 0
 }
 
 /// A temporary directory removed when the value is dropped.

@@ -59,18 +59,17 @@ extension RegistryService {
         }
         let manifest = try ImageManifest.parse(manifestBytes, declaredMediaType: declaredMediaType)
 
-        let stored: StoredImage = try await writeLock.withLock {
+        let (stored, profiles): (StoredImage, [String]) = try await writeLock.withLock {
             let repository = try await existingRepository(name, in: registry)
             try await checkReferences(of: manifest, repository: name, registry: registry)
 
             let existing = try await metadata.image(digest, repository: name, registry: registry)
             let taggedDigest = try await tag.asyncMap { try await metadata.digest(forTag: $0, repository: name, registry: registry) } ?? nil
 
-            let alreadyThere = existing != nil && (tag == nil || taggedDigest == digest)
-            if alreadyThere {
+            if let existing, tag == nil || taggedDigest == digest {
                 switch existingPolicy {
                 case .reject: throw RegistryError.imageAlreadyExists(digest, tag: tag, repository: name, registry: registry.account)
-                case .accept: return StoredImage(image: existing!, tag: tag, isNewDigest: false)
+                case .accept: return (StoredImage(image: existing, tag: tag, isNewDigest: false), [])
                 }
             }
             if let tag, let taggedDigest, taggedDigest != digest, !repository.tagMutability.allowsOverwriting(tag) {
@@ -85,17 +84,22 @@ extension RegistryService {
                     sizeInBytes: manifest.imageSize(manifestBytes: manifestBytes.count), pushedAt: clock.now)
             var change = ImageChange(upsert: existing == nil ? image : nil)
             if let tag { change.setTags[tag] = digest }
+            // Managed signing: a new image (not a re-tag, not a referrer) in a matching repository gets one
+            // IN_PROGRESS status per distinct profile, in the same transaction as the image itself.
+            var profiles: [String] = []
+            if existing == nil, manifest.subject == nil, events != nil,
+                let configuration = try await metadata.signingConfiguration(for: registry)
+            {
+                profiles = configuration.profiles(matching: name)
+                change.signingStatuses = profiles.map {
+                    SigningStatus(signingProfileArn: $0, state: .inProgress, pushedBy: pushedBy.value)
+                }
+            }
             try await metadata.apply(change, repository: name, registry: registry)
-            return StoredImage(image: image, tag: tag, isNewDigest: existing == nil)
+            return (StoredImage(image: image, tag: tag, isNewDigest: existing == nil), profiles)
         }
 
         if stored.isNewDigest, let events {
-            let profiles: [String]
-            if manifest.subject == nil, let configuration = try await metadata.signingConfiguration(for: registry) {
-                profiles = configuration.profiles(matching: name)
-            } else {
-                profiles = []
-            }
             await events.imageStored(
                 ImageStoredEvent(
                     registry: registry, repository: name, digest: digest, mediaType: manifest.mediaType,

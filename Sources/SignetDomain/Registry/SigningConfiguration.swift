@@ -165,11 +165,14 @@ public struct SigningStatus: Sendable, Equatable {
     public var state: State
     public var failureCode: String?
     public var failureReason: String?
+    /// The account that pushed the image: managed signing signs as the pushing principal.
+    public var pushedBy: String?
 
-    public init(signingProfileArn: String, state: State, failureCode: String? = nil, failureReason: String? = nil) {
+    public init(signingProfileArn: String, state: State, failureCode: String? = nil, failureReason: String? = nil, pushedBy: String? = nil) {
         self.signingProfileArn = signingProfileArn
         self.state = state
         self.failureCode = failureCode
         self.failureReason = failureReason
+        self.pushedBy = pushedBy
     }
 }

@@ -48,6 +48,25 @@ public protocol MetadataStore: Sendable {
     func setSigningConfiguration(_ configuration: SigningConfiguration?, for registry: RegistryKey) async throws
     /// Statuses recorded for an image, in the order they were recorded.
     func signingStatuses(of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> [SigningStatus]
+    /// Replaces the status of one profile for an image (no-op when the image is gone).
+    func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws
+    /// Every IN_PROGRESS status, across registries: the managed-signing work that survived a restart.
+    func pendingSigningWork() async throws -> [PendingSignature]
+}
+
+/// One signature still to be made by managed signing.
+public struct PendingSignature: Sendable, Equatable {
+    public let registry: RegistryKey
+    public let repository: RepositoryName
+    public let digest: Digest
+    public let status: SigningStatus
+
+    public init(registry: RegistryKey, repository: RepositoryName, digest: Digest, status: SigningStatus) {
+        self.registry = registry
+        self.repository = repository
+        self.digest = digest
+        self.status = status
+    }
 }
 
 /// Content-addressed blob storage shared by all repositories of a data directory.

@@ -6,6 +6,7 @@ public enum SignerError: Error, Sendable, Equatable {
     case validation(String)
     case profileNotFound(String)
     case platformNotFound(String)
+    case jobNotFound(String)
     case statementNotFound(String, profile: String)
     /// The tag APIs' own not-found (`NotFoundException`).
     case tagResourceNotFound(String)

@@ -47,16 +47,18 @@ public struct SignerService: Sendable {
     let store: any SignerStore
     let clock: any SignetClock
     let ids: any IDGenerator
+    let payloadSigner: (any PayloadSigner)?
     let writeLock = AsyncLock()
 
     /// Largest resource policy a profile may carry (bytes of its JSON document).
     public static let maxPolicySize = 20 * 1024
     public static let maxTags = 200
 
-    public init(store: any SignerStore, clock: any SignetClock, ids: any IDGenerator) {
+    public init(store: any SignerStore, clock: any SignetClock, ids: any IDGenerator, payloadSigner: (any PayloadSigner)? = nil) {
         self.store = store
         self.clock = clock
         self.ids = ids
+        self.payloadSigner = payloadSigner
     }
 
     // MARK: Platforms

@@ -24,6 +24,70 @@ struct SignerController: Sendable {
         router.get("/tags/:resourceArn", use: listTagsForResource)
         router.delete("/tags/:resourceArn", use: untagResource)
         router.post("/signing-jobs", use: startSigningJob)
+        router.post("/signing-jobs/with-payload", use: signPayload)
+        router.get("/signing-jobs", use: listSigningJobs)
+        router.get("/signing-jobs/:jobId", use: describeSigningJob)
+        router.put("/signing-jobs/:jobId/revoke", use: revokeSignature)
+        // GetRevocationStatus: clients send it to `data-<host>`; it is served whatever the Host header is.
+        router.get("/revocations", use: getRevocationStatus)
+    }
+
+    // MARK: Signing
+
+    @Sendable func signPayload(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let input = try await RestJSON.decode(SignPayloadInput.self, from: request, context: context)
+        let name = try SigningProfileName(input.profileName)
+        let signed = try await signer.signPayload(
+            input.payload, format: input.payloadFormat, profileName: name, owner: input.profileOwner, caller: try context.requireCaller())
+        return try RestJSON.response(SignPayloadOutput(signed))
+    }
+
+    @Sendable func describeSigningJob(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let job = try await signer.describeSigningJob(try context.pathParameter("jobId"), caller: try context.requireCaller())
+        return try RestJSON.response(DescribeSigningJobOutput(job))
+    }
+
+    @Sendable func listSigningJobs(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        if let status = query.get("status"), !["InProgress", "Failed", "Succeeded"].contains(status) {
+            throw SignerError.invalid([.init(path: "status", value: status, constraint: .oneOf(["InProgress", "Failed", "Succeeded"]))])
+        }
+        let filter = SigningJobFilter(
+            status: query.get("status"), platformId: query.get("platformId"), requestedBy: query.get("requestedBy"),
+            isRevoked: try RestJSON.bool(query, "isRevoked"), signatureExpiresBefore: try RestJSON.date(query, "signatureExpiresBefore"),
+            signatureExpiresAfter: try RestJSON.date(query, "signatureExpiresAfter"), jobInvoker: query.get("jobInvoker"))
+        let page = try await signer.listSigningJobs(
+            filter, caller: try context.requireCaller(), maxResults: try RestJSON.int(query, "maxResults"), nextToken: query.get("nextToken"))
+        return try RestJSON.response(ListSigningJobsOutput(jobs: page.items.map(SigningJobShape.init), nextToken: page.nextToken))
+    }
+
+    @Sendable func revokeSignature(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let input = try await RestJSON.decode(RevokeSignatureInput.self, from: request, context: context)
+        try await signer.revokeSignature(
+            try context.pathParameter("jobId"), owner: input.jobOwner, reason: input.reason, caller: try context.requireCaller())
+        return RestJSON.emptyResponse()
+    }
+
+    @Sendable func getRevocationStatus(_ request: Request, context: SignetRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        func required(_ name: String) throws -> String {
+            guard let value = query.get(name), !value.isEmpty else { throw SignerError.invalid([.init(path: name, value: nil, constraint: .notNull)]) }
+            return value
+        }
+        guard let timestamp = try RestJSON.date(query, "signatureTimestamp") else {
+            throw SignerError.invalid([.init(path: "signatureTimestamp", value: nil, constraint: .notNull)])
+        }
+        let hashes = query.getAll("certificateHashes")
+        guard !hashes.isEmpty else { throw SignerError.invalid([.init(path: "certificateHashes", value: nil, constraint: .notNull)]) }
+        let profileVersionArn = try required("profileVersionArn")
+        let jobArn = try required("jobArn")
+        for (name, value) in [("profileVersionArn", profileVersionArn), ("jobArn", jobArn)] where !(20...2048).contains(value.count) {
+            throw SignerError.invalid([.init(path: name, value: value, constraint: value.count < 20 ? .minLength(20) : .maxLength(2048))])
+        }
+        let revoked = try await signer.revocationStatus(
+            signatureTime: timestamp, platformId: try required("platformId"), profileVersionArn: profileVersionArn, jobArn: jobArn,
+            certificateHashes: hashes)
+        return try RestJSON.response(RevocationStatusOutput(revokedEntities: revoked))
     }
 
     // MARK: Profiles
@@ -145,7 +209,7 @@ struct SignerController: Sendable {
     @Sendable func startSigningJob(_ request: Request, context: SignetRequestContext) async throws -> Response {
         _ = try await request.body.collect(upTo: context.maxUploadSize)
         throw SignerError.validation(
-            "StartSigningJob signs objects in Amazon S3, which Signet does not emulate. Container images are signed with SignPayload (POST /signing-jobs/with-payload) or by ECR managed signing.")
+            "StartSigningJob signs objects in Amazon S3, which Signet does not emulate. Container images are signed with SignPayload or by ECR managed signing.")
     }
 }
 
@@ -184,6 +248,17 @@ enum RestJSON {
         case "false": return false
         default: throw SignerError.invalid([.init(path: name, value: String(raw), constraint: .custom("must be true or false"))])
         }
+    }
+
+    /// ISO-8601 timestamps in query strings (epoch seconds accepted too).
+    static func date(_ query: Parameters, _ name: String) throws -> Date? {
+        guard let raw = query.get(name) else { return nil }
+        if let seconds = Double(raw) { return Date(timeIntervalSince1970: seconds) }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: raw) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: raw) { return date }
+        throw SignerError.invalid([.init(path: name, value: raw, constraint: .custom("must be an ISO-8601 timestamp"))])
     }
 
     static func int(_ query: Parameters, _ name: String) throws -> Int? {

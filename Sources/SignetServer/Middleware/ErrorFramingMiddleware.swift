@@ -19,7 +19,7 @@ struct ErrorFramingMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            if request.uri.path.hasPrefix("/v2") {
+            if request.uri.path.hasPrefix("/v2/") || request.uri.path == "/v2" {
                 response = ociResponse(for: error, request: request, context: context)
                 response.headers[.xAmznRequestId] = context.requestID
                 return response

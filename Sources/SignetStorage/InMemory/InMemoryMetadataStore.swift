@@ -93,4 +93,20 @@ public actor InMemoryMetadataStore: MetadataStore {
     public func signingStatuses(of digest: Digest, repository: RepositoryName, registry: RegistryKey) -> [SigningStatus] {
         repositories[RepositoryKey(registry: registry, name: repository)]?.statuses[digest] ?? []
     }
+
+    public func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) {
+        let key = RepositoryKey(registry: registry, name: repository)
+        guard let index = repositories[key]?.statuses[digest]?.firstIndex(where: { $0.signingProfileArn == status.signingProfileArn }) else { return }
+        repositories[key]?.statuses[digest]?[index] = status
+    }
+
+    public func pendingSigningWork() -> [PendingSignature] {
+        repositories.flatMap { key, state in
+            state.statuses.flatMap { digest, statuses in
+                statuses.filter { $0.state == .inProgress }.map {
+                    PendingSignature(registry: key.registry, repository: key.name, digest: digest, status: $0)
+                }
+            }
+        }
+    }
 }

@@ -40,4 +40,49 @@ extension SQLiteMetadataStore: SignerStore {
                 arguments: [json, profile.account, profile.region, profile.name])
         }
     }
+
+    public func insertSigningJob(_ job: SigningJob) async throws {
+        let json = try JSONEncoder().encode(job)
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO signing_job (job_id, account, region, created_at, job) VALUES (?, ?, ?, ?, ?)",
+                arguments: [job.jobId, job.owner, job.region, job.createdAt.timeIntervalSince1970, json])
+        }
+    }
+
+    public func updateSigningJob(_ job: SigningJob) async throws {
+        let json = try JSONEncoder().encode(job)
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE signing_job SET job = ? WHERE job_id = ?", arguments: [json, job.jobId])
+        }
+    }
+
+    public func signingJob(_ jobId: String, owner: AccountID, region: Region) async throws -> SigningJob? {
+        let json = try await pool.read { db in
+            try Data.fetchOne(
+                db, sql: "SELECT job FROM signing_job WHERE job_id = ? AND account = ? AND region = ?",
+                arguments: [jobId, owner.value, region.value])
+        }
+        return try json.map { try JSONDecoder().decode(SigningJob.self, from: $0) }
+    }
+
+    public func signingJobs(in registry: RegistryKey) async throws -> [SigningJob] {
+        let rows = try await pool.read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT job FROM signing_job WHERE account = ? AND region = ? ORDER BY created_at DESC, job_id DESC",
+                arguments: [registry.account.value, registry.region.value])
+        }
+        return try rows.map { try JSONDecoder().decode(SigningJob.self, from: $0) }
+    }
+
+    public func signatureCounts() async throws -> [RegistryKey: Int] {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT account, region, COUNT(*) AS n FROM signing_job GROUP BY account, region")
+        }
+        var counts: [RegistryKey: Int] = [:]
+        for row in rows {
+            counts[RegistryKey(account: AccountID(trusted: row["account"]), region: Region(row["region"]))] = row["n"]
+        }
+        return counts
+    }
 }

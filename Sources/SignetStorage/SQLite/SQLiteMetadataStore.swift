@@ -129,12 +129,12 @@ public struct SQLiteMetadataStore: MetadataStore {
                     try db.execute(
                         sql: """
                             INSERT OR REPLACE INTO signing_status
-                            (account, region, repository, digest, profile_arn, ordinal, status, failure_code, failure_reason)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            (account, region, repository, digest, profile_arn, ordinal, status, failure_code, failure_reason, pushed_by)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: key + [
                             image.digest.description, status.signingProfileArn, ordinal, status.state.rawValue, status.failureCode,
-                            status.failureReason,
+                            status.failureReason, status.pushedBy,
                         ])
                 }
             }
@@ -190,12 +190,38 @@ public struct SQLiteMetadataStore: MetadataStore {
                     ORDER BY ordinal
                     """,
                 arguments: Self.key(registry, repository) + [digest.description]
-            ).map { row in
-                SigningStatus(
-                    signingProfileArn: row["profile_arn"], state: SigningStatus.State(rawValue: row["status"]) ?? .failed,
-                    failureCode: row["failure_code"], failureReason: row["failure_reason"])
+            ).map(Self.status(from:))
+        }
+    }
+
+    public func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE signing_status SET status = ?, failure_code = ?, failure_reason = ?
+                    WHERE account = ? AND region = ? AND repository = ? AND digest = ? AND profile_arn = ?
+                    """,
+                arguments: [status.state.rawValue, status.failureCode, status.failureReason] + Self.key(registry, repository)
+                    + [digest.description, status.signingProfileArn])
+        }
+    }
+
+    public func pendingSigningWork() async throws -> [PendingSignature] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM signing_status WHERE status = 'IN_PROGRESS' ORDER BY account, region, repository, digest, ordinal").compactMap { row in
+                let digestText: String = row["digest"]
+                guard let digest = Digest(parsing: digestText) else { return nil }
+                return PendingSignature(
+                    registry: RegistryKey(account: AccountID(trusted: row["account"]), region: Region(row["region"])),
+                    repository: RepositoryName(trusted: row["repository"]), digest: digest, status: Self.status(from: row))
             }
         }
+    }
+
+    private static func status(from row: Row) -> SigningStatus {
+        SigningStatus(
+            signingProfileArn: row["profile_arn"], state: SigningStatus.State(rawValue: row["status"]) ?? .failed,
+            failureCode: row["failure_code"], failureReason: row["failure_reason"], pushedBy: row["pushed_by"])
     }
 
     // MARK: Rows
@@ -307,6 +333,18 @@ public struct SQLiteMetadataStore: MetadataStore {
                         account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, profile BLOB NOT NULL,
                         PRIMARY KEY (account, region, name)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v3: signing jobs, pending signing work") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE signing_job (
+                        job_id TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,
+                        created_at REAL NOT NULL, job BLOB NOT NULL
+                    );
+                    CREATE INDEX signing_job_by_owner ON signing_job (account, region, created_at);
+                    ALTER TABLE signing_status ADD COLUMN pushed_by TEXT;
+                    CREATE INDEX signing_status_by_state ON signing_status (status);
                     """)
         }
         return migrator

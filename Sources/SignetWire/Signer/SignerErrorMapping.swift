@@ -13,6 +13,8 @@ extension AWSError {
             self.init(code: "ResourceNotFoundException", status: .notFound, message: "Signing profile with name \(name) does not exist")
         case .platformNotFound(let id):
             self.init(code: "ResourceNotFoundException", status: .notFound, message: "Signing platform with id \(id) does not exist")
+        case .jobNotFound(let id):
+            self.init(code: "ResourceNotFoundException", status: .notFound, message: "Signing job with id \(id) does not exist")
         case .statementNotFound(let statementId, let profile):
             self.init(
                 code: "ResourceNotFoundException", status: .notFound,

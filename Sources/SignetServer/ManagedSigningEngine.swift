@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SignetDomain
+import SignetNotary
+import Synchronization
+
+/// ECR managed signing: signs every image whose push recorded IN_PROGRESS statuses, as the pushing principal,
+/// through the same code path as Signer SignPayload, and stores each signature as a referrer of the image.
+///
+/// Work is durable: the statuses themselves are the queue. New pushes arrive as events; on start the engine
+/// also picks up every IN_PROGRESS status left by a previous process.
+final class ManagedSigningEngine: ImageEventSink, Service, Sendable {
+    private let signer: SignerService
+    private let delay: Duration
+    private let logger: Logger
+    private let registry = Mutex<RegistryService?>(nil)
+    private let inFlight = Mutex<Set<String>>([])
+    private let queue: AsyncStream<PendingSignature>
+    private let continuation: AsyncStream<PendingSignature>.Continuation
+    /// Signatures made concurrently (signing is CPU-bound; the store serialises writes anyway).
+    private let parallelism = 4
+
+    init(signer: SignerService, delayMilliseconds: Int, logger: Logger) {
+        self.signer = signer
+        self.delay = .milliseconds(max(0, delayMilliseconds))
+        self.logger = logger
+        (queue, continuation) = AsyncStream.makeStream(of: PendingSignature.self)
+    }
+
+    /// Completes the wiring (the registry service is built with this engine as its event sink).
+    func attach(_ service: RegistryService) {
+        registry.withLock { $0 = service }
+    }
+
+    func imageStored(_ event: ImageStoredEvent) async {
+        for arn in event.signingProfiles {
+            continuation.yield(
+                PendingSignature(
+                    registry: event.registry, repository: event.repository, digest: event.digest,
+                    status: SigningStatus(signingProfileArn: arn, state: .inProgress, pushedBy: event.pushedBy.value)))
+        }
+    }
+
+    func run() async throws {
+        guard let service = registry.withLock({ $0 }) else { return }
+        do {
+            for pending in try await service.metadata.pendingSigningWork() { continuation.yield(pending) }
+        } catch {
+            logger.error("cannot read pending signing work", metadata: ["error": "\(error)"])
+        }
+        await withDiscardingTaskGroup { group in
+            var running = 0
+            let (done, doneContinuation) = AsyncStream.makeStream(of: Void.self)
+            var doneIterator = done.makeAsyncIterator()
+            for await item in queue.cancelOnGracefulShutdown() {
+                if running >= parallelism {
+                    _ = await doneIterator.next()
+                    running -= 1
+                }
+                running += 1
+                group.addTask {
+                    await self.process(item, service: service)
+                    doneContinuation.yield()
+                }
+            }
+        }
+    }
+
+    func process(_ item: PendingSignature, service: RegistryService) async {
+        let key = "\(item.registry)/\(item.repository)/\(item.digest)/\(item.status.signingProfileArn)"
+        guard inFlight.withLock({ $0.insert(key).inserted }) else { return }
+        defer { _ = inFlight.withLock { $0.remove(key) } }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+        do {
+            let current = try await service.metadata.signingStatuses(of: item.digest, repository: item.repository, registry: item.registry)
+            guard current.contains(where: { $0.signingProfileArn == item.status.signingProfileArn && $0.state == .inProgress }) else { return }
+            let status = await sign(item, service: service)
+            try await service.metadata.updateSigningStatus(status, of: item.digest, repository: item.repository, registry: item.registry)
+        } catch {
+            logger.error("managed signing failed to record a status", metadata: ["digest": "\(item.digest)", "error": "\(error)"])
+        }
+    }
+
+    /// Makes one signature and stores it; returns the final status.
+    func sign(_ item: PendingSignature, service: RegistryService) async -> SigningStatus {
+        var status = item.status
+        let arn = status.signingProfileArn
+        let pusher = CallerIdentity(account: AccountID(trusted: status.pushedBy ?? item.registry.account.value), region: item.registry.region)
+        do {
+            guard let image = try await service.metadata.image(item.digest, repository: item.repository, registry: item.registry) else {
+                throw SigningFailure("the image was deleted before it could be signed")
+            }
+            guard let (owner, region, name) = SignerService.parseProfileArn(arn) else {
+                throw SigningRefusal.profileNotFound(arn)
+            }
+            let profile = try await signer.profileForSigning(name: name, owner: owner, region: region, caller: pusher)
+            let subject = Descriptor(mediaType: image.mediaType, digest: image.digest, size: Int64(image.manifest.count))
+            let payload = try NotaryPayload(descriptor: subject).encoded()
+            let signed = try await signer.signPayload(payload, format: NotaryPayload.mediaType, profile: profile, caller: pusher)
+            try await service.blobs.put(signed.envelope)
+            try await service.blobs.put(SignatureManifest.emptyConfig)
+            let manifest = try SignatureManifest.build(envelope: signed.envelope, subject: subject, signingTime: signed.job.createdAt)
+            _ = try await service.putImage(
+                manifest, mediaType: ImageManifest.MediaType.ociManifest, tag: nil, expectedDigest: nil, repository: item.repository,
+                registry: item.registry, pushedBy: pusher.account, existing: .accept)
+            status.state = .complete
+        } catch let refusal as SigningRefusal {
+            status.state = .failed
+            status.failureCode = refusal.failureCode
+            status.failureReason = refusal.reason
+        } catch {
+            status.state = .failed
+            status.failureCode = "INTERNAL_ERROR"
+            status.failureReason = "Signing failed: \(error)"
+            logger.error("managed signing failed", metadata: ["digest": "\(item.digest)", "profile": "\(arn)", "error": "\(error)"])
+        }
+        return status
+    }
+}
+
+struct SigningFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
