@@ -76,7 +76,10 @@ let package = Package(
         .executableTarget(
             name: "SignetCLI",
             dependencies: [
-                "SignetServer", "SignetDomain",
+                "SignetServer", "SignetDomain", "SignetNotary",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

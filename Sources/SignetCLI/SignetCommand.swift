@@ -28,7 +28,7 @@ struct SignetCommand: AsyncParsableCommand {
         commandName: "signet",
         abstract: "A local Amazon ECR (with managed signing) and AWS Signer emulator.",
         version: SignetVersion.current,
-        subcommands: [Serve.self])
+        subcommands: [Serve.self, Verify.self, TrustStore.self])
 }
 
 /// `signet serve`: every option can also come from an environment variable `SIGNET_<NAME>`.
