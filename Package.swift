@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer", "SignetStorage", "SignetDomain",
+                "SignetServer", "SignetStorage", "SignetDomain", "SignetNotary",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -93,6 +93,56 @@ public enum CertificateChain {
         throw invalid("the signing certificate's key type is not supported")
     }
 
+    /// A name as Go's `pkix.Name.String()` prints it, which is what notation's messages quote: a fixed attribute order
+    /// (SERIALNUMBER, CN, OU, O, POSTALCODE, STREET, L, ST, C, then other types as `OID=#hex`) whatever the encoded order,
+    /// comma-separated without spaces. swift-certificates' `description` reverses the encoded order instead, which differs
+    /// for certificates whose subject is not encoded C…CN (e.g. notation's `expired_e2e.crt`: `O=…,ST=…,C=AU`).
+    public static func goString(_ name: DistinguishedName) -> String {
+        let named: [(type: ASN1ObjectIdentifier, key: String)] = [
+            (.RDNAttributeType.countryName, "C"), (.RDNAttributeType.stateOrProvinceName, "ST"), (.RDNAttributeType.localityName, "L"),
+            (.RDNAttributeType.streetAddress, "STREET"), ([2, 5, 4, 17], "POSTALCODE"), (.RDNAttributeType.organizationName, "O"),
+            (.RDNAttributeType.organizationalUnitName, "OU"), (.RDNAttributeType.commonName, "CN"), ([2, 5, 4, 5], "SERIALNUMBER"),
+        ]
+        var values: [ASN1ObjectIdentifier: [String]] = [:]
+        var others: [String] = []
+        for rdn in name {
+            for attribute in rdn {
+                if let entry = named.first(where: { $0.type == attribute.type }) {
+                    guard let text = String(attribute.value) else { continue }  // Go skips non-string values of named types
+                    // Go keeps only the last CN and SERIALNUMBER, and every value of the other named types.
+                    if entry.key == "CN" || entry.key == "SERIALNUMBER" { values[entry.type] = [text] } else { values[entry.type, default: []].append(text) }
+                } else {
+                    var serializer = DER.Serializer()
+                    let der = (try? serializer.serialize(ASN1Any(attribute.value))).map { serializer.serializedBytes } ?? []
+                    others.append("\(attribute.type)=#" + der.map { String(format: "%02x", $0) }.joined())
+                }
+            }
+        }
+        var rdns = others
+        for entry in named {
+            if let texts = values[entry.type] { rdns.append(texts.map { "\(entry.key)=\(goEscape($0))" }.joined(separator: "+")) }
+        }
+        return rdns.reversed().joined(separator: ",")
+    }
+
+    /// Go's RFC 4514 value escaping in `pkix.RDNSequence.String()`.
+    static func goEscape(_ value: String) -> String {
+        let characters = Array(value)
+        var result = ""
+        for (index, character) in characters.enumerated() {
+            let escape: Bool
+            switch character {
+            case ",", "+", "\"", "\\", "<", ">", ";": escape = true
+            case " ": escape = index == 0 || index == characters.count - 1
+            case "#": escape = index == 0
+            default: escape = false
+            }
+            if escape { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+
     /// `x509.subject` rendering notation uses: RFC 4514 attributes as Go prints them.
     public static func subjectAttributes(of certificate: Certificate) -> [(String, String)] {
         var result: [(String, String)] = []

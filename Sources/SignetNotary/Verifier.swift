@@ -58,7 +58,8 @@ public struct Verifier: Sendable {
         if let failed = apply(.authenticity, authenticityFailure(envelope, statement: statement)) { return failed }
         // 4. expiry
         if let expiry = envelope.expiry, now >= expiry {
-            if let failed = apply(.expiry, "digital signature has expired on \"\(Self.rfc1123(expiry))\"") { return failed }
+            let written = envelope.attribute("io.cncf.notary.expiry")
+            if let failed = apply(.expiry, "digital signature has expired on \"\(Self.rfc1123(expiry, asWritten: written))\"") { return failed }
         }
         // 5. authentic timestamp
         if let failed = apply(.authenticTimestamp, timestampFailure(envelope)) { return failed }
@@ -113,25 +114,37 @@ public struct Verifier: Sendable {
         if x509Identities.isEmpty {
             return "no x509 trusted identities are configured in the trust policy \"\(statement.name)\""
         }
-        return "signing certificate from the digital signature does not match the X.509 trusted identities [\(x509Identities.map { "map[\($0)]" }.joined(separator: " "))] defined in the trust policy \"\(statement.name)\""
+        return "signing certificate from the digital signature does not match the X.509 trusted identities \(Self.goQuoted(x509Identities)) defined in the trust policy \"\(statement.name)\""
     }
 
     func timestampFailure(_ envelope: JWSEnvelope) -> String? {
         if envelope.signingScheme == "notary.x509.signingAuthority" {
             for certificate in envelope.certificates where envelope.signingTime < certificate.notValidBefore || envelope.signingTime > certificate.notValidAfter {
-                return "certificate \"\(certificate.subject)\" was not valid when the digital signature was produced at \"\(Self.rfc1123(envelope.signingTime))\""
+                let written = envelope.attribute("io.cncf.notary.authenticSigningTime")
+                return "certificate \"\(CertificateChain.goString(certificate.subject))\" was not valid when the digital signature was produced at \"\(Self.rfc1123(envelope.signingTime, asWritten: written))\""
             }
             return nil
         }
         for certificate in envelope.certificates {
             if now > certificate.notValidAfter {
-                return "verification time is after certificate \"\(certificate.subject)\" validity period, it was expired at \"\(Self.rfc1123(certificate.notValidAfter))\""
+                return "verification time is after certificate \"\(CertificateChain.goString(certificate.subject))\" validity period, it was expired at \"\(Self.rfc1123(certificate.notValidAfter))\""
             }
             if now < certificate.notValidBefore {
-                return "verification time is before certificate \"\(certificate.subject)\" validity period, it will be valid from \"\(Self.rfc1123(certificate.notValidBefore))\""
+                return "verification time is before certificate \"\(CertificateChain.goString(certificate.subject))\" validity period, it will be valid from \"\(Self.rfc1123(certificate.notValidBefore))\""
             }
         }
         return nil
+    }
+
+    /// The x509.subject identities as notation quotes them (Go's `%q` of `[]map[string]string`):
+    /// `[map["C":"US" "O":"Notary" "ST":"WA"]]`, keys sorted.
+    static func goQuoted(_ identities: [String]) -> String {
+        func quote(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        let maps = identities.map { identity -> String in
+            guard let attributes = DistinguishedNameText.parse(identity) else { return "map[\(identity)]" }
+            return "map[" + attributes.sorted { $0.0 < $1.0 }.map { "\(quote($0.0)):\(quote($0.1))" }.joined(separator: " ") + "]"
+        }
+        return "[" + maps.joined(separator: " ") + "]"
     }
 
     /// `arn:aws…:signer:<region>:<account>:/signing-profiles/<name>[/<version>]`.
@@ -148,11 +161,20 @@ public struct Verifier: Sendable {
         return identity.caseInsensitiveCompare(String(versionArn[..<slash])) == .orderedSame
     }
 
-    /// Go's `time.RFC1123Z` in UTC: `Fri, 29 Jul 2022 23:59:00 +0000`.
-    static func rfc1123(_ date: Date) -> String {
+    /// Go's `time.RFC1123Z`: `Fri, 29 Jul 2022 23:59:00 +0000`. Go keeps the UTC offset a signed time was written with
+    /// (`2023-06-27T13:21:21+08:00` prints as `Tue, 27 Jun 2023 13:21:21 +0800`), so `asWritten` (the RFC 3339 text)
+    /// supplies it; certificate times are UTC.
+    static func rfc1123(_ date: Date, asWritten text: String? = nil) -> String {
+        var offset = 0
+        if let text, !text.hasSuffix("Z"), !text.hasSuffix("z"), text.count >= 6 {
+            let tail = Array(text.suffix(6))
+            if tail[0] == "+" || tail[0] == "-", tail[3] == ":", let hours = Int(String(tail[1...2])), let minutes = Int(String(tail[4...5])) {
+                offset = (tail[0] == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+            }
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.timeZone = TimeZone(secondsFromGMT: offset)
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         return formatter.string(from: date)
     }

@@ -51,9 +51,10 @@ func buildApplication(
     let endpoint = RegistryEndpoint(hostname: arguments.hostname, port: arguments.port)
     let authority = try CertificateAuthority(storage: stores.keys, now: clock.now)
     let signer = SignerService(store: stores.signer, clock: clock, ids: ids, payloadSigner: NotaryPayloadSigner(authority: authority))
-    let engine = ManagedSigningEngine(signer: signer, delayMilliseconds: arguments.signingDelayMilliseconds, logger: logger)
-    let registry = RegistryService(metadata: stores.metadata, blobs: stores.blobs, clock: clock, events: engine)
-    engine.attach(registry)
+    let signingQueue = SigningQueue()
+    let registry = RegistryService(metadata: stores.metadata, blobs: stores.blobs, clock: clock, events: signingQueue)
+    let engine = ManagedSigningEngine(
+        signer: signer, registry: registry, queue: signingQueue, delayMilliseconds: arguments.signingDelayMilliseconds, logger: logger)
     let tokens = RegistryTokens(secret: stores.secret, clock: clock)
     let uploads = BlobUploads(blobs: stores.blobs)
 

@@ -5,32 +5,14 @@ import SignetDomain
 import SignetNotary
 import Synchronization
 
-/// ECR managed signing: signs every image whose push recorded IN_PROGRESS statuses, as the pushing principal,
-/// through the same code path as Signer SignPayload, and stores each signature as a referrer of the image.
-///
-/// Work is durable: the statuses themselves are the queue. New pushes arrive as events; on start the engine
-/// also picks up every IN_PROGRESS status left by a previous process.
-final class ManagedSigningEngine: ImageEventSink, Service, Sendable {
-    private let signer: SignerService
-    private let delay: Duration
-    private let logger: Logger
-    private let registry = Mutex<RegistryService?>(nil)
-    private let inFlight = Mutex<Set<String>>([])
-    private let queue: AsyncStream<PendingSignature>
-    private let continuation: AsyncStream<PendingSignature>.Continuation
-    /// Signatures made concurrently (signing is CPU-bound; the store serialises writes anyway).
-    private let parallelism = 4
+/// The registry's event sink for managed signing: pushes that need signatures become queue items.
+/// (A separate object, so that the registry service and the engine do not reference each other.)
+final class SigningQueue: ImageEventSink, Sendable {
+    let items: AsyncStream<PendingSignature>
+    let continuation: AsyncStream<PendingSignature>.Continuation
 
-    init(signer: SignerService, delayMilliseconds: Int, logger: Logger) {
-        self.signer = signer
-        self.delay = .milliseconds(max(0, delayMilliseconds))
-        self.logger = logger
-        (queue, continuation) = AsyncStream.makeStream(of: PendingSignature.self)
-    }
-
-    /// Completes the wiring (the registry service is built with this engine as its event sink).
-    func attach(_ service: RegistryService) {
-        registry.withLock { $0 = service }
+    init() {
+        (items, continuation) = AsyncStream.makeStream(of: PendingSignature.self)
     }
 
     func imageStored(_ event: ImageStoredEvent) async {
@@ -41,9 +23,34 @@ final class ManagedSigningEngine: ImageEventSink, Service, Sendable {
                     status: SigningStatus(signingProfileArn: arn, state: .inProgress, pushedBy: event.pushedBy.value)))
         }
     }
+}
+
+/// ECR managed signing: signs every image whose push recorded IN_PROGRESS statuses, as the pushing principal,
+/// through the same code path as Signer SignPayload, and stores each signature as a referrer of the image.
+///
+/// Work is durable: the statuses themselves are the queue. New pushes arrive through ``SigningQueue``; on start
+/// the engine also picks up every IN_PROGRESS status left by a previous process.
+final class ManagedSigningEngine: Service, Sendable {
+    private let signer: SignerService
+    private let registry: RegistryService
+    private let queue: SigningQueue
+    private let delay: Duration
+    private let logger: Logger
+    private let inFlight = Mutex<Set<String>>([])
+    /// Signatures made concurrently (signing is CPU-bound; the store serialises writes anyway).
+    private let parallelism = 4
+
+    init(signer: SignerService, registry: RegistryService, queue: SigningQueue, delayMilliseconds: Int, logger: Logger) {
+        self.signer = signer
+        self.registry = registry
+        self.queue = queue
+        self.delay = .milliseconds(max(0, delayMilliseconds))
+        self.logger = logger
+    }
 
     func run() async throws {
-        guard let service = registry.withLock({ $0 }) else { return }
+        let service = registry
+        let continuation = queue.continuation
         do {
             for pending in try await service.metadata.pendingSigningWork() { continuation.yield(pending) }
         } catch {
@@ -53,7 +60,7 @@ final class ManagedSigningEngine: ImageEventSink, Service, Sendable {
             var running = 0
             let (done, doneContinuation) = AsyncStream.makeStream(of: Void.self)
             var doneIterator = done.makeAsyncIterator()
-            for await item in queue.cancelOnGracefulShutdown() {
+            for await item in queue.items.cancelOnGracefulShutdown() {
                 if running >= parallelism {
                     _ = await doneIterator.next()
                     running -= 1
@@ -64,6 +71,8 @@ final class ManagedSigningEngine: ImageEventSink, Service, Sendable {
                     doneContinuation.yield()
                 }
             }
+            // Shutting down: work not finished stays IN_PROGRESS in the store and resumes on the next start.
+            group.cancelAll()
         }
     }
 
@@ -71,7 +80,10 @@ final class ManagedSigningEngine: ImageEventSink, Service, Sendable {
         let key = "\(item.registry)/\(item.repository)/\(item.digest)/\(item.status.signingProfileArn)"
         guard inFlight.withLock({ $0.insert(key).inserted }) else { return }
         defer { _ = inFlight.withLock { $0.remove(key) } }
-        if delay > .zero { try? await Task.sleep(for: delay) }
+        if delay > .zero {
+            try? await Task.sleep(for: delay)
+            if Task.isCancelled { return }
+        }
         do {
             let current = try await service.metadata.signingStatuses(of: item.digest, repository: item.repository, registry: item.registry)
             guard current.contains(where: { $0.signingProfileArn == item.status.signingProfileArn && $0.state == .inProgress }) else { return }

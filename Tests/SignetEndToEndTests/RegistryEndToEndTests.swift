@@ -17,10 +17,10 @@ struct RegistryEndToEndTests {
     }
 
     /// An OCI image layout with one real gzip tar layer, built with tar and gzip.
-    static func makeLayout(in directory: URL) throws -> URL {
+    static func makeLayout(in directory: URL, message: String = "hello from signet") throws -> URL {
         let content = directory.appendingPathComponent("content")
         try FileManager.default.createDirectory(at: content.appendingPathComponent("etc"), withIntermediateDirectories: true)
-        try Data("hello from signet\n".utf8).write(to: content.appendingPathComponent("etc/motd"))
+        try Data("\(message)\n".utf8).write(to: content.appendingPathComponent("etc/motd"))
         let layout = directory.appendingPathComponent("layout")
         let script = """
             set -e

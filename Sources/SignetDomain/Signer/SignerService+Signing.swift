@@ -93,6 +93,11 @@ extension SignerService {
         guard (1...4096).contains(payload.count) else {
             throw SignerError.invalid([.init(path: "payload", value: nil, constraint: payload.isEmpty ? .minLength(1) : .maxLength(4096))])
         }
+        guard let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any], let target = object["targetArtifact"] as? [String: Any],
+            target["mediaType"] is String, target["digest"] is String, target["size"] is NSNumber
+        else {
+            throw SignerError.validation("The payload is not a Notary Project payload: a JSON object with targetArtifact {mediaType, digest, size} is required")
+        }
         let signingTime = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
         let job = SigningJob(
             jobId: ids.uuid(), owner: profile.account, region: profile.region, profileName: profile.name, profileVersion: profile.profileVersion,
