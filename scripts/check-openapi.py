@@ -10,8 +10,12 @@ Static checks (no server needed):
   2. its (method, path) pairs are listed;
   3. they are exactly the routes the Swift sources register: every `router.<method>("<path>"` line of the
      controllers, `:name` segments read as `{name}`, with `/ecr/:operation` expanded to every
-     table.register/table.alias name in ECRController.swift; the Signer routes (SignerController.swift addRoutes)
-     are compared on their own too, and must be the operations of the Signer tags;
+     table.register/table.alias name in ECRController.swift, plus the OCI distribution routes under /v2/, which
+     OCIController registers as catch-alls (`router.group("v2")`, `group.on("**", method:)`): their (method, path)
+     pairs are derived by scripts/swift_routes.py from OCIRoute.init (which parses a /v2/ path from its end) and
+     the `case (.route, .method)` patterns of OCIController.respond, `{name}` standing for a repository name with
+     its `/` unescaped. The Signer routes (SignerController.swift addRoutes) and the /v2/ routes are also compared
+     on their own, both ways;
   4. openapi.yaml is what scripts/gen-openapi.py generates now (skip with --skip-stale, e.g. when the installed
      botocore differs from the one the spec was generated with).
 
@@ -21,12 +25,22 @@ response against the spec: status declared, Content-Type, x-amzn-RequestId, body
 (jsonschema, draft 2020-12), and for errors that the code is one of the response's x-signet-error-types (ECR: the
 body's __type, equal to X-Amzn-ErrorType; Signer: X-Amzn-ErrorType, with a `{"message"}`-only body). The Signer
 part creates, reads, lists, tags (ARN percent-encoded into the path, `%2F` included), permits, revokes and
-cancels profiles, checks a few values (tags after a round trip, statuses) and that JSON keys come sorted.
+cancels profiles, checks a few values (tags after a round trip, statuses) and that JSON keys come sorted. The
+registry part logs in (GetAuthorizationToken, then HTTP Basic `AWS:<password>` on /v2/), uploads blobs (monolithic,
+chunked, mounted), pushes and re-pushes a manifest, pulls it, pushes a referrer and lists referrers, tags and the
+catalog, checks 401 (with a Basic challenge) without credentials and 403 with a forged password, and drives the ECR
+layer API (InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload, BatchCheckLayerAvailability,
+GetDownloadUrlForLayer) down to the presigned GET /_signet/layers/{digest}. For these non-AWS-JSON responses it
+checks the status, every header the response declares (required ones present, values against their schemas),
+Content-Type (exactly one of the declared media types, or no body where none is declared), JSON bodies against their
+schemas, and for /v2/ errors that `errors[0].code` is one of the response's x-signet-error-codes.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import json
 import re
 import subprocess
@@ -36,6 +50,10 @@ import time
 import urllib.parse
 import uuid
 from pathlib import Path
+
+sys.dont_write_bytecode = True  # no scripts/__pycache__ from importing swift_routes
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import swift_routes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -83,8 +101,17 @@ def controller_routes(file: Path) -> list[tuple[str, str]]:
     return [(method.upper(), re.sub(r":(\w+)", r"{\1}", path)) for method, path in re.findall(ROUTE, file.read_text())]
 
 
+def oci_routes() -> list[tuple[str, str]]:
+    """The /v2/ routes, derived from OCIRoute.swift and OCIController.respond (see swift_routes.py)."""
+    try:
+        return [(method, path) for method, path, _ in swift_routes.oci_routes()]
+    except swift_routes.SourceError as error:
+        sys.exit(f"check-openapi: cannot read the /v2/ routes: {error}")
+
+
 def source_routes() -> list[tuple[str, str]]:
-    """Routes registered in the Swift controllers, `/ecr/:operation` expanded to the dispatcher's names."""
+    """Routes registered in the Swift controllers, `/ecr/:operation` expanded to the dispatcher's names, plus the
+    /v2/ routes."""
     ecr = ECR_CONTROLLER.read_text()
     operations = re.findall(r'table\.register\("(\w+)"\)', ecr) + re.findall(r'table\.alias\("(\w+)"', ecr)
     routes = []
@@ -94,7 +121,33 @@ def source_routes() -> list[tuple[str, str]]:
                 routes += [(method, f"/ecr/{op}") for op in operations]
             else:
                 routes.append((method, path))
-    return routes
+    return routes + oci_routes()
+
+
+def compare_oci_routes(spec: dict) -> bool:
+    """The /v2/ routes the sources serve against the spec's /v2/ paths, both ways."""
+    served = oci_routes()
+    documented = {(m, p) for m, p in spec_routes(spec) if p == "/v2" or p.startswith("/v2/")}
+    ok = len(served) == len(set(served))
+    if not ok:
+        print("FAIL: OCIController.respond matches a (route, method) twice")
+    for method, path in sorted(set(served) - documented):
+        print(f"FAIL: /v2/ route not documented: {method} {path}")
+        ok = False
+    for method, path in sorted(documented - set(served)):
+        print(f"FAIL: documented /v2/ route not served (OCIRoute / OCIController.respond): {method} {path}")
+        ok = False
+    for path, item in spec["paths"].items():
+        if "{name}" in path:
+            for method in METHODS:
+                names = [p for p in item.get(method, {}).get("parameters", [])
+                         if p.get("$ref", "").endswith("/OCIName") or p.get("name") == "name"]
+                if method in item and not names:
+                    print(f"FAIL: {method.upper()} {path} does not declare its {{name}} parameter")
+                    ok = False
+    if ok:
+        print(f"ok: the {len(served)} /v2/ routes of OCIRoute + OCIController.respond are exactly the documented /v2/ paths")
+    return ok
 
 
 def compare_signer_routes(spec: dict) -> bool:
@@ -119,6 +172,7 @@ def compare_signer_routes(spec: dict) -> bool:
 def compare_routes(spec: dict) -> bool:
     documented, served = set(spec_routes(spec)), set(source_routes())
     ok = compare_signer_routes(spec)
+    ok = compare_oci_routes(spec) and ok
     for method, path in sorted(served - documented):
         print(f"FAIL: served but not documented: {method} {path}")
         ok = False
@@ -153,6 +207,7 @@ class Live:
         self.base = base.rstrip("/")
         self.failures = 0
         self.checked = 0
+        self.registry_auth = ""
         self.ops = {}  # operationId -> (path, method, operation object)
         for path, item in spec["paths"].items():
             for method in METHODS:
@@ -293,6 +348,273 @@ class Live:
         else:
             print(f"ok: {label}")
         return payload if isinstance(payload, dict) else {}
+
+    def http(self, method: str, url: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, dict, bytes]:
+        """One request with raw bytes; HEAD is sent as curl --head (curl would otherwise wait for a body)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            head, out, data = Path(tmp, "head"), Path(tmp, "body"), Path(tmp, "data")
+            command = ["curl", "-sS", "-D", str(head), "-o", str(out), "-w", "%{http_code}"]
+            command += ["--head"] if method == "HEAD" else ["-X", method]
+            for name, value in (headers or {}).items():
+                command += ["-H", f"{name}: {value}"]
+            if body is not None:
+                data.write_bytes(body)
+                command += ["--data-binary", f"@{data}"]
+            result = subprocess.run(command + [self.base + url], capture_output=True, text=True, check=True)
+            response_headers = {}
+            for line in head.read_text().splitlines()[1:]:
+                if ":" in line:
+                    name, value = line.split(":", 1)
+                    response_headers[name.strip().lower()] = value.strip()
+            # with --head curl writes the headers to -o as well; a HEAD response never has a body it would read
+            return int(result.stdout), response_headers, out.read_bytes() if out.exists() and method != "HEAD" else b""
+
+    def header_errors(self, name: str, header: dict, value: str | None) -> list[str]:
+        header = self.resolve(header)
+        if value is None:
+            return [f"no {name} header"] if header.get("required") else []
+        schema = header.get("schema", {})
+        if self.resolve(schema).get("type") == "integer":
+            try:
+                value = int(value)
+            except ValueError:
+                return [f"{name}: {value!r} is not an integer"]
+        return [f"{name}: {problem}" for problem in self.schema_errors(schema, value)]
+
+    def request(self, operation_id: str, path_params: dict | None = None, query: list | None = None,
+                body: bytes | None = None, headers: dict | None = None, expect: int = 200, code: str | None = None,
+                auth: str | bool = True, url: str | None = None) -> tuple[dict, bytes, object]:
+        """Calls a route that is not AWS JSON (the /v2/ registry, the presigned layer route) and checks the response
+        against the operation's documented response: status, declared headers (required ones present, values
+        valid), Content-Type and body (no body where no content is declared; JSON bodies against the schema), and
+        for /v2/ errors that errors[0].code is declared (and is `code` when given). `{name}` is substituted with its
+        `/` unescaped. auth: True for the registry password, False for none, or an Authorization value."""
+        path, method, operation = self.ops[operation_id]
+        if url is None:
+            url = path
+            for name, value in (path_params or {}).items():
+                url = url.replace("{" + name + "}", value if name == "name" else urllib.parse.quote(value, safe=":"))
+            if query:
+                url += "?" + urllib.parse.urlencode(query)
+        headers = dict(headers or {})
+        if auth is True and operation.get("security"):
+            headers["Authorization"] = self.registry_auth
+        elif isinstance(auth, str):
+            headers["Authorization"] = auth
+        status, response_headers, raw = self.http(method.upper(), url, body, headers)
+        payload = None
+        label = f"{method.upper()} {url} -> {status}"
+        problems = []
+        if status != expect:
+            problems.append(f"expected status {expect}")
+        declared = operation["responses"].get(str(status))
+        if declared is None:
+            problems.append(f"status {status} is not documented")
+            declared = {}
+        declared = self.resolve(declared)
+        for name, header in declared.get("headers", {}).items():
+            problems += self.header_errors(name, header, response_headers.get(name.lower()))
+        if "x-amzn-requestid" not in response_headers:
+            problems.append("no x-amzn-RequestId header")
+        content = declared.get("content")
+        content_type = response_headers.get("content-type", "")
+        if declared and not content and method.upper() != "HEAD" and raw:
+            problems.append(f"expected no body, got {raw[:200]!r}")
+        if content and method.upper() != "HEAD":
+            if content_type not in content:
+                problems.append(f"Content-Type {content_type!r} not in {sorted(content)}")
+            elif content_type.endswith("json"):
+                try:
+                    payload = json.loads(raw)
+                    if "schema" in content[content_type]:
+                        problems += self.schema_errors(content[content_type]["schema"], payload)
+                except ValueError:
+                    problems.append(f"body is not JSON: {raw[:200]!r}")
+            elif "schema" in content[content_type]:
+                problems += self.schema_errors(content[content_type]["schema"], raw.decode(errors="replace"))
+        if "x-signet-error-codes" in declared:
+            label += f" {declared['x-signet-error-codes']}" if method.upper() == "HEAD" else ""
+            if method.upper() != "HEAD":
+                errors = payload.get("errors") if isinstance(payload, dict) else None
+                actual = errors[0].get("code") if errors and isinstance(errors[0], dict) else None
+                label += f" {actual}"
+                if actual not in declared["x-signet-error-codes"]:
+                    problems.append(f"code {actual!r} is not in x-signet-error-codes {declared['x-signet-error-codes']}")
+                if code and actual != code:
+                    problems.append(f"expected code {code}")
+            elif code and code not in declared["x-signet-error-codes"]:
+                problems.append(f"expected code {code}, which this status does not declare")
+        elif code:
+            problems.append(f"expected an error {code}")
+        self.checked += 1
+        if problems:
+            self.failures += 1
+            print(f"FAIL: {label}\n      body: {raw[:400].decode(errors='replace')}")
+            for problem in problems:
+                print(f"      - {problem}")
+        else:
+            print(f"ok: {label}")
+        return response_headers, raw, payload
+
+    def run_registry(self, run: str) -> None:
+        """The registry's data plane: login, blob uploads, manifests, referrers, listings, the ECR layer API."""
+        def digest(data: bytes) -> str:
+            return "sha256:" + hashlib.sha256(data).hexdigest()
+
+        repo, other, absent = f"smoke-{run}/registry", f"smoke-{run}/mounted", f"smoke-{run}/absent"
+        manifest_type = "application/vnd.oci.image.manifest.v1+json"
+        login = self.call("GetAuthorizationToken", {}) or {}
+        token = (login.get("authorizationData") or [{}])[0].get("authorizationToken", "")
+        user = base64.b64decode(token).decode(errors="replace").split(":", 1)[0] if token else None
+        self.same("authorizationToken is base64 of AWS:<password>", user, "AWS")
+        self.registry_auth = "Basic " + token
+        self.call("GetAuthorizationToken", {"registryIds": []}, expect=400)  # InvalidParameterException
+        self.call("CreateRepository", {"repositoryName": repo})
+        self.call("CreateRepository", {"repositoryName": other})
+
+        # Login
+        headers, _, _ = self.request("OCIBase", auth=False, expect=401, code="UNAUTHORIZED")
+        self.request("OCIBase")
+        forged = "Basic " + base64.b64encode(b"AWS:forged.password").decode()
+        self.request("OCIBase", auth=forged, expect=403, code="DENIED")
+
+        # Blobs: monolithic, chunked, mounted
+        config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": []}}).encode()
+        layer = f"smoke layer {run} ".encode() * 8
+        headers, _, _ = self.request("OCIStartUpload", {"name": repo}, query=[("digest", digest(config))], body=config,
+                                     headers={"Content-Type": "application/octet-stream"}, expect=201)
+        self.same("monolithic upload: Docker-Content-Digest", headers.get("docker-content-digest"), digest(config))
+        self.request("OCIStartUpload", {"name": repo}, query=[("digest", digest(b"other"))], body=config,
+                     headers={"Content-Type": "application/octet-stream"}, expect=400, code="DIGEST_INVALID")
+        headers, _, _ = self.request("OCIStartUpload", {"name": repo}, expect=202)
+        uuid_ = headers.get("docker-upload-uuid", "00000000-0000-0000-0000-000000000000")
+        upload = {"name": repo, "uuid": uuid_}
+        self.request("OCIPatchUpload", upload, body=layer[:10], expect=202,
+                     headers={"Content-Type": "application/octet-stream", "Content-Range": "0-9"})
+        headers, _, _ = self.request("OCIUploadStatus", upload, expect=204)
+        self.same("upload status: Range", headers.get("range"), "0-9")
+        self.request("OCIPatchUpload", upload, body=layer[10:], expect=416, code="BLOB_UPLOAD_INVALID",
+                     headers={"Content-Type": "application/octet-stream", "Content-Range": "0-3"})
+        headers, _, _ = self.request("OCIFinishUpload", upload, query=[("digest", digest(layer))], body=layer[10:],
+                                     headers={"Content-Type": "application/octet-stream"}, expect=201)
+        self.same("chunked upload: Docker-Content-Digest", headers.get("docker-content-digest"), digest(layer))
+        self.request("OCIUploadStatus", upload, expect=404, code="BLOB_UPLOAD_UNKNOWN")
+        headers, _, _ = self.request("OCIStartUpload", {"name": repo}, expect=202)
+        self.request("OCICancelUpload", {"name": repo, "uuid": headers.get("docker-upload-uuid", "x")}, expect=204)
+        self.request("OCIStartUpload", {"name": other}, query=[("mount", digest(layer)), ("from", repo)], expect=201)
+        self.request("OCIStartUpload", {"name": absent}, expect=404, code="NAME_UNKNOWN")
+        _, raw, _ = self.request("OCIGetBlob", {"name": repo, "digest": digest(layer)})
+        self.same("GET blob returns the bytes", raw == layer, True)
+        _, raw, _ = self.request("OCIGetBlob", {"name": repo, "digest": digest(layer)}, headers={"Range": "bytes=2-5"},
+                                 expect=206)
+        self.same("GET blob with Range returns the range", raw == layer[2:6], True)
+        self.request("OCIGetBlob", {"name": repo, "digest": digest(layer)}, headers={"Range": f"bytes={len(layer)}-"},
+                     expect=416, code="BLOB_UNKNOWN")
+        self.request("OCIGetBlob", {"name": repo, "digest": "sha256:" + "0" * 64}, expect=404, code="BLOB_UNKNOWN")
+        self.request("OCIGetBlob", {"name": repo, "digest": "sha256:nope"}, expect=400, code="DIGEST_INVALID")
+        self.request("OCIHeadBlob", {"name": repo, "digest": digest(layer)})
+        self.request("OCIHeadBlob", {"name": repo, "digest": digest(layer)}, headers={"Range": "bytes=0-0"}, expect=206)
+        self.request("OCIDeleteBlob", {"name": repo, "digest": digest(layer)}, expect=405, code="UNSUPPORTED")
+
+        # Manifests
+        def descriptor(media_type: str, data: bytes) -> dict:
+            return {"mediaType": media_type, "digest": digest(data), "size": len(data)}
+        manifest = json.dumps({"schemaVersion": 2, "mediaType": manifest_type,
+                               "config": descriptor("application/vnd.oci.image.config.v1+json", config),
+                               "layers": [descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layer)]}).encode()
+        at_tag = {"name": repo, "reference": "v1"}
+        headers, _, _ = self.request("OCIPutManifest", at_tag, body=manifest, headers={"Content-Type": manifest_type},
+                                     expect=201)
+        self.same("PUT manifest: Docker-Content-Digest", headers.get("docker-content-digest"), digest(manifest))
+        self.request("OCIPutManifest", at_tag, body=manifest, headers={"Content-Type": manifest_type}, expect=201)
+        again = self.call("PutImage", {"repositoryName": repo, "imageManifest": manifest.decode(), "imageTag": "v1"},
+                          expect=400) or {}
+        self.same("PutImage of a pushed image", again.get("__type"), "ImageAlreadyExistsException")
+        headers, raw, _ = self.request("OCIGetManifest", at_tag)
+        self.same("GET manifest returns the pushed bytes", raw == manifest, True)
+        self.same("GET manifest: Content-Type", headers.get("content-type"), manifest_type)
+        self.request("OCIHeadManifest", {"name": repo, "reference": digest(manifest)})
+        self.request("OCIGetManifest", {"name": repo, "reference": "missing"}, expect=404, code="MANIFEST_UNKNOWN")
+        self.request("OCIPutManifest", {"name": absent, "reference": "v1"}, body=manifest,
+                     headers={"Content-Type": manifest_type}, expect=404, code="NAME_UNKNOWN")
+        dangling = json.dumps({"schemaVersion": 2, "mediaType": manifest_type,
+                               "config": {**descriptor("application/vnd.oci.image.config.v1+json", config),
+                                          "digest": "sha256:" + "1" * 64}, "layers": []}).encode()
+        self.request("OCIPutManifest", {"name": repo, "reference": "v2"}, body=dangling,
+                     headers={"Content-Type": manifest_type}, expect=400, code="MANIFEST_BLOB_UNKNOWN")
+        self.request("OCIPutManifest", {"name": repo, "reference": "sha256:" + "2" * 64}, body=manifest,
+                     headers={"Content-Type": manifest_type}, expect=400, code="DIGEST_INVALID")
+
+        # Referrers
+        empty = b"{}"
+        self.request("OCIStartUpload", {"name": repo}, query=[("digest", digest(empty))], body=empty,
+                     headers={"Content-Type": "application/octet-stream"}, expect=201)
+        sbom = "application/vnd.example.sbom"
+        referrer = json.dumps({"schemaVersion": 2, "mediaType": manifest_type, "artifactType": sbom,
+                               "config": descriptor("application/vnd.oci.empty.v1+json", empty),
+                               "layers": [descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layer)],
+                               "subject": descriptor(manifest_type, manifest),
+                               "annotations": {"org.example.smoke": run}}).encode()
+        headers, _, _ = self.request("OCIPutManifest", {"name": repo, "reference": digest(referrer)}, body=referrer,
+                                     headers={"Content-Type": manifest_type}, expect=201)
+        self.same("PUT referrer: OCI-Subject", headers.get("oci-subject"), digest(manifest))
+        headers, _, index = self.request("OCIListReferrers", {"name": repo, "digest": digest(manifest)})
+        listed = [(m.get("digest"), m.get("artifactType")) for m in (index or {}).get("manifests", [])]
+        self.same("referrers list the referrer", listed, [(digest(referrer), sbom)])
+        headers, _, index = self.request("OCIListReferrers", {"name": repo, "digest": digest(manifest)},
+                                         query=[("artifactType", "application/vnd.example.other")])
+        self.same("filtered referrers: OCI-Filters-Applied", headers.get("oci-filters-applied"), "artifactType")
+        self.same("filtered referrers: none left", (index or {}).get("manifests"), [])
+
+        # Listings
+        _, _, tags = self.request("OCIListTags", {"name": repo})
+        self.same("tags/list", tags, {"name": repo, "tags": ["v1"]})
+        self.request("OCICatalog", query=[("n", "1")])
+
+        # No credentials
+        self.request("OCIGetManifest", at_tag, auth=False, expect=401, code="UNAUTHORIZED")
+        self.request("OCIHeadManifest", at_tag, auth=False, expect=401, code="UNAUTHORIZED")
+        self.request("OCIStartUpload", {"name": repo}, auth=False, expect=401, code="UNAUTHORIZED")
+
+        # Delete by tag
+        self.request("OCIDeleteManifest", {"name": repo, "reference": "v1"}, expect=202)
+        self.request("OCIDeleteManifest", {"name": repo, "reference": "v1"}, expect=404, code="MANIFEST_UNKNOWN")
+
+        # The ECR layer API and the presigned download
+        part = f"ecr layer part {run}".encode()
+        upload_id = (self.call("InitiateLayerUpload", {"repositoryName": repo}) or {}).get("uploadId", "")
+        ids = {"repositoryName": repo, "uploadId": upload_id}
+        self.call("UploadLayerPart", {**ids, "partFirstByte": 0, "partLastByte": len(part) - 1,
+                                      "layerPartBlob": base64.b64encode(part).decode()})
+        failed = self.call("UploadLayerPart", {**ids, "partFirstByte": 3, "partLastByte": 5,
+                                               "layerPartBlob": base64.b64encode(b"abc").decode()}, expect=400) or {}
+        self.same("InvalidLayerPartException: lastValidByteReceived",
+                  (failed.get("__type"), failed.get("lastValidByteReceived")), ("InvalidLayerPartException", len(part) - 1))
+        self.call("CompleteLayerUpload", {**ids, "layerDigests": ["sha256:" + "3" * 64]}, expect=400)  # InvalidLayerException
+        upload_id = (self.call("InitiateLayerUpload", {"repositoryName": repo}) or {}).get("uploadId", "")
+        ids = {"repositoryName": repo, "uploadId": upload_id}
+        self.call("CompleteLayerUpload", {**ids, "layerDigests": [digest(part)]}, expect=400)  # EmptyUploadException
+        self.call("UploadLayerPart", {**ids, "partFirstByte": 0, "partLastByte": len(part) - 1,
+                                      "layerPartBlob": base64.b64encode(part).decode()})
+        self.call("CompleteLayerUpload", {**ids, "layerDigests": [digest(part)]})
+        self.call("UploadLayerPart", {**ids, "partFirstByte": 0, "partLastByte": 0, "layerPartBlob": "YQ=="},
+                  expect=400)  # UploadNotFoundException
+        checked = self.call("BatchCheckLayerAvailability", {"repositoryName": repo, "layerDigests": [
+            digest(part), "sha256:" + "0" * 64, "not-a-digest"]}) or {}
+        self.same("BatchCheckLayerAvailability", [(l.get("layerAvailability"), l.get("layerSize"))
+                                                  for l in checked.get("layers", [])],
+                  [("AVAILABLE", len(part)), ("UNAVAILABLE", None)])
+        located = self.call("GetDownloadUrlForLayer", {"repositoryName": repo, "layerDigest": digest(part)}) or {}
+        self.call("GetDownloadUrlForLayer", {"repositoryName": repo, "layerDigest": "sha256:" + "0" * 64}, expect=400)
+        address = urllib.parse.urlsplit(located.get("downloadUrl", ""))
+        relative = address.path + "?" + address.query
+        _, raw, _ = self.request("SignetLayerDownload", url=relative)
+        self.same("the presigned URL serves the layer", raw == part, True)
+        self.request("SignetLayerDownload", url=relative.replace("signature=", "signature=x"), expect=403)
+        self.request("SignetLayerDownload", url=address.path, expect=403)
+
+        self.call("DeleteRepository", {"repositoryName": other, "force": True})
+        self.call("DeleteRepository", {"repositoryName": repo, "force": True})
 
     def same(self, label: str, actual, expected) -> None:
         """A value check (counted like a response)."""
@@ -485,6 +807,7 @@ class Live:
         self.call("DeleteRegistrySigningConfiguration", {})
         self.call("DeleteSigningConfiguration", {}, expect=400)
 
+        self.run_registry(run)
         self.run_signer(run)
         print(f"{'ok' if not self.failures else 'FAIL'}: live: {self.checked - self.failures}/{self.checked} responses match")
         return not self.failures

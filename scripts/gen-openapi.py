@@ -10,9 +10,13 @@ Where things come from:
     operation's declared errors and, for Signer, each operation's HTTP method, path and path/query members: the
     ECR and Signer models of the *installed* botocore, read at run time (nothing of them is kept here);
   * which members exist at all: the hand-kept SIGNET_SHAPES (ECR) and SIGNER_SHAPES tables below, i.e. only the
-    members Signet's wire shapes (Sources/SignetWire/ECR/ECRShapes.swift, Sources/SignetWire/Signer/SignerShapes.swift)
-    read or write. Both tables are verified against those files on every run, so a member added in Swift without
-    updating a table is an error, not a silently stale spec;
+    members Signet's wire shapes (Sources/SignetWire/ECR/ECRShapes.swift and ECRLayerShapes.swift,
+    Sources/SignetWire/Signer/SignerShapes.swift) read or write. Both tables are verified against those files on
+    every run, so a member added in Swift without updating a table is an error, not a silently stale spec;
+  * which ECR operations exist: OPERATIONS and ALIASES, verified against ECRController.makeDispatcher's
+    table.register / table.alias lines; every error code documented for an ECR operation must be written
+    somewhere in Sources/SignetWire/{ECR,AWS}, and the extra members of InvalidLayerPartException's body are
+    read from ECRErrorMapping.swift and checked against the model's exception shape;
   * the Signer routes and what each handler reads and writes (path and query parameters, body type, output
     type): SIGNER_OPERATIONS, verified against SignerController.swift (addRoutes and the handler bodies), and the
     Signer error statuses, read from SignerErrorMapping.swift and checked against the model's;
@@ -20,7 +24,14 @@ Where things come from:
     SIGNER_NOT_PRODUCED, plus the protocol-level codes (ECR: SerializationException, ValidationException,
     UnknownOperationException, and AccessDeniedException where the input has registryId; Signer:
     SerializationException and ValidationException where a body is decoded, ValidationException where a
-    profileName is in the path) and the EXTRA_ERRORS / SIGNER_EXTRA_ERRORS tables.
+    profileName is in the path) and the EXTRA_ERRORS / SIGNER_EXTRA_ERRORS tables;
+  * the OCI distribution API under /v2/ (no AWS model): the set of (method, path) pairs is derived from the
+    sources by scripts/swift_routes.py (OCIRoute.init and the `case (.route, .method)` patterns of
+    OCIController.respond) and must equal the keys of the hand-written OCI_OPERATIONS table; every (status, code)
+    documented there must be one Signet sends (OCIError(status:code:) in OCIError.swift, OCIController.swift and
+    ErrorFramingMiddleware.swift), and every code Signet sends must be documented;
+  * GET /_signet/layers/{digest} (GetDownloadUrlForLayer's presigned URLs): its query parameters, statuses,
+    content types and plain-text messages are read from LayerDownloadURL.swift.
 
 Output is deterministic for a given botocore version and source tree (no dates, no dict-order accidents).
 """
@@ -41,9 +52,17 @@ try:
 except ImportError as error:  # pragma: no cover
     sys.exit(f"gen-openapi: {error}; install with `pip install botocore pyyaml`")
 
+sys.dont_write_bytecode = True  # no scripts/__pycache__ from importing swift_routes
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import swift_routes  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "openapi.yaml"
 SHAPES_SWIFT = ROOT / "Sources/SignetWire/ECR/ECRShapes.swift"
+LAYER_SHAPES_SWIFT = ROOT / "Sources/SignetWire/ECR/ECRLayerShapes.swift"
+ECR_CONTROLLER_SWIFT = ROOT / "Sources/SignetServer/Controllers/ECRController.swift"
+ECR_ERRORS_SWIFT = ROOT / "Sources/SignetWire/ECR/ECRErrorMapping.swift"
+LAYER_DOWNLOAD_SWIFT = ROOT / "Sources/SignetServer/Controllers/LayerDownloadURL.swift"
 VERSION_SWIFT = ROOT / "Sources/SignetServer/ServerConfiguration.swift"
 SIGNER_SHAPES_SWIFT = ROOT / "Sources/SignetWire/Signer/SignerShapes.swift"
 SIGNER_ERRORS_SWIFT = ROOT / "Sources/SignetWire/Signer/SignerErrorMapping.swift"
@@ -75,6 +94,12 @@ OPERATIONS = [
     ("ListImages", "Images"),
     ("BatchDeleteImage", "Images"),
     ("ListImageReferrers", "Images"),
+    ("InitiateLayerUpload", "Layers"),
+    ("UploadLayerPart", "Layers"),
+    ("CompleteLayerUpload", "Layers"),
+    ("BatchCheckLayerAvailability", "Layers"),
+    ("GetDownloadUrlForLayer", "Layers"),
+    ("GetAuthorizationToken", "Registry login"),
     ("PutSigningConfiguration", "Managed signing"),
     ("GetSigningConfiguration", "Managed signing"),
     ("DeleteSigningConfiguration", "Managed signing"),
@@ -88,7 +113,8 @@ ALIASES = {
     "DeleteRegistrySigningConfiguration": "DeleteSigningConfiguration",
 }
 
-# Model shape -> (Swift type in ECRShapes.swift, the members Signet reads/writes; "?" marks a Swift Optional).
+# Model shape -> (Swift type in ECRShapes.swift or ECRLayerShapes.swift, the members Signet reads/writes; "?" marks a
+# Swift Optional).
 # Model members not listed here are ignored by Signet on input and never written on output.
 SIGNET_SHAPES = {
     # Repositories
@@ -143,6 +169,23 @@ SIGNET_SHAPES = {
     "ListImageReferrersFilter": ("ListImageReferrersInput.Filter", "artifactTypes? artifactStatus?"),
     "ListImageReferrersResponse": ("ListImageReferrersOutput", "referrers nextToken?"),
     "ImageReferrer": ("ImageReferrerShape", "digest mediaType artifactType? size annotations? artifactStatus"),
+    # Layers and login (ECRLayerShapes.swift)
+    "InitiateLayerUploadRequest": ("InitiateLayerUploadInput", "registryId? repositoryName"),
+    "InitiateLayerUploadResponse": ("InitiateLayerUploadOutput", "uploadId partSize"),
+    "UploadLayerPartRequest": ("UploadLayerPartInput",
+                               "registryId? repositoryName uploadId partFirstByte partLastByte layerPartBlob"),
+    "UploadLayerPartResponse": ("UploadLayerPartOutput", "registryId repositoryName uploadId lastByteReceived"),
+    "CompleteLayerUploadRequest": ("CompleteLayerUploadInput", "registryId? repositoryName uploadId layerDigests"),
+    "CompleteLayerUploadResponse": ("CompleteLayerUploadOutput", "registryId repositoryName uploadId layerDigest"),
+    "BatchCheckLayerAvailabilityRequest": ("BatchCheckLayerAvailabilityInput", "registryId? repositoryName layerDigests"),
+    "BatchCheckLayerAvailabilityResponse": ("BatchCheckLayerAvailabilityOutput", "layers failures"),
+    "Layer": ("LayerShape", "layerDigest layerAvailability layerSize? mediaType?"),
+    "LayerFailure": ("LayerFailureShape", "layerDigest failureCode failureReason"),
+    "GetDownloadUrlForLayerRequest": ("GetDownloadUrlForLayerInput", "registryId? repositoryName layerDigest"),
+    "GetDownloadUrlForLayerResponse": ("GetDownloadUrlForLayerOutput", "downloadUrl layerDigest"),
+    "GetAuthorizationTokenRequest": ("GetAuthorizationTokenInput", "registryIds?"),
+    "GetAuthorizationTokenResponse": ("GetAuthorizationTokenOutput", "authorizationData"),
+    "AuthorizationData": ("AuthorizationDataShape", "authorizationToken expiresAt proxyEndpoint"),
     # Managed signing
     "PutSigningConfigurationRequest": ("PutSigningConfigurationInput", "signingConfiguration"),
     "PutSigningConfigurationResponse": ("PutSigningConfigurationOutput", "signingConfiguration"),
@@ -174,6 +217,14 @@ OUTPUT_OVERRIDES = {
     },
 }
 
+# Members of error bodies whose schema is not the model's: (exception, member) -> schema.
+ERROR_MEMBER_OVERRIDES = {
+    ("InvalidLayerPartException", "lastValidByteReceived"): {
+        "type": "integer", "format": "int64", "minimum": -1,
+        "description": "The last byte received so far: bytes received - 1, so -1 before the first part (the model's "
+                       "PartSize says minimum 0)."},
+}
+
 # Errors the model declares for an operation that Signet never returns.
 NOT_PRODUCED = {
     "CreateRepository": ["KmsException", "LimitExceededException"],
@@ -183,19 +234,43 @@ NOT_PRODUCED = {
     "PutImage": ["KmsException", "LimitExceededException"],
     "BatchGetImage": ["LimitExceededException", "UnableToGetUpstreamImageException"],
     "ListImageReferrers": ["UnableToListUpstreamImageReferrersException"],
+    "InitiateLayerUpload": ["KmsException"],
+    "UploadLayerPart": ["KmsException", "LimitExceededException"],
+    "CompleteLayerUpload": ["KmsException"],
+    "GetDownloadUrlForLayer": ["LayerInaccessibleException", "UnableToGetUpstreamLayerException"],
     "PutSigningConfiguration": ["InvalidParameterException"],
     "GetSigningConfiguration": ["InvalidParameterException", "ValidationException"],
     "DeleteSigningConfiguration": ["ValidationException"],
 }
 # Errors Signet returns for an operation beyond the model's list and the protocol-level ones below.
-EXTRA_ERRORS: dict[str, list[str]] = {}
+EXTRA_ERRORS: dict[str, list[str]] = {
+    "CompleteLayerUpload": ["InvalidLayerPartException"],  # a part of the upload is still being written
+}
 # Returned by every operation (the dispatcher and AWSJSON.decode).
 PROTOCOL_ERRORS = ["SerializationException", "ValidationException", "UnknownOperationException"]
 # Not 400s: they have their own responses.
 NON_400 = {"ServerException", "RequestEntityTooLargeException"}
 
+# What an error means: ERROR_MEANINGS[(operation, code)], else ERROR_MEANINGS[code].
 ERROR_MEANINGS = {
     "AccessDeniedException": "registryId names another account's registry",
+    "EmptyUploadException": "the upload has received no bytes",
+    "InvalidLayerException": "`layerDigests[0]` is not a digest, or is not the SHA-256 digest of the uploaded bytes "
+                             "(the upload then ends)",
+    "InvalidLayerPartException": "the part does not start where the upload stands or its length is not "
+                                 "`partLastByte - partFirstByte + 1` (the body then also carries `registryId`, "
+                                 "`repositoryName`, `uploadId` and `lastValidByteReceived`), or another part of the "
+                                 "upload is still being written",
+    ("CompleteLayerUpload", "InvalidLayerPartException"): "a part of the upload is still being written",
+    "LayerAlreadyExistsException": "a blob with that digest is already stored (the upload is discarded)",
+    "LayerPartTooSmallException": "a part other than the last was smaller than 5 MiB (5242880 bytes)",
+    ("GetDownloadUrlForLayer", "LayersNotFoundException"): "no blob with that digest is stored",
+    ("UploadLayerPart", "InvalidParameterException"): "a member breaks a constraint, or `layerPartBlob` holds more "
+                                                      "than 20 MiB (20971520 bytes)",
+    ("GetAuthorizationToken", "InvalidParameterException"): "`registryIds` is empty, has more than 10 entries, or one "
+                                                            "that is not a 12-digit account id",
+    "UploadNotFoundException": "no upload with that id is in progress for this repository (it ended, or the server "
+                               "restarted: upload sessions are kept in memory)",
     "ImageAlreadyExistsException": "the same image (digest, and tag if given) is already in the repository",
     "ImageDigestDoesNotMatchException": "imageDigest differs from the SHA-256 digest of imageManifest",
     "ImageNotFoundException": "the image named by imageId does not exist",
@@ -212,6 +287,41 @@ ERROR_MEANINGS = {
     "TooManyTagsException": "the repository would have more than 50 tags",
     "UnknownOperationException": "the operation name (X-Amz-Target or the /ecr/ path) is not served",
     "ValidationException": "a required member is missing or null, or a member breaks a model constraint",
+}
+
+# What Signet decides, per ECR operation (appended to the operation's description).
+ECR_NOTES = {
+    "InitiateLayerUpload": (
+        "- The repository must exist (no create-on-push). `partSize` is always 10485760 (10 MiB).\n"
+        "- Upload sessions are kept in memory: a restart drops uploads in progress (clients start them again)."),
+    "UploadLayerPart": (
+        "- Parts are appended in order: `partFirstByte` must be the number of bytes received so far and "
+        "`partLastByte - partFirstByte + 1` the decoded size of `layerPartBlob`; otherwise InvalidLayerPartException "
+        "with `lastValidByteReceived` (-1 before the first part).\n"
+        "- At most 20 MiB (20971520 bytes) per part. Every part but the last must be at least 5 MiB, which is "
+        "checked by CompleteLayerUpload (LayerPartTooSmallException).\n"
+        "- Bytes stream into `<data-dir>/tmp/` and are hashed as they arrive."),
+    "CompleteLayerUpload": (
+        "- Only `layerDigests[0]` is used. The blob appears under `blobs/sha256/...` only after its digest is "
+        "verified, the file fsynced and renamed into place.\n"
+        "- A digest that is already stored is LayerAlreadyExistsException (the upload is discarded); a mismatching "
+        "digest is InvalidLayerException (the upload ends).\n"
+        "- Blobs are content-addressed per data directory: a layer pushed to one repository is visible to every "
+        "repository of the data directory."),
+    "BatchCheckLayerAvailability": (
+        "- An empty digest is a failure `MissingLayerDigest`, one that does not parse `InvalidLayerDigest`. "
+        "`layerSize` is written for AVAILABLE layers only; `mediaType` is never written."),
+    "GetDownloadUrlForLayer": (
+        "- `downloadUrl` is a presigned Signet URL, `GET /_signet/layers/{digest}?registry=...&signature=...`, "
+        "valid for 1 hour and needing no credentials."),
+    "GetAuthorizationToken": (
+        "- `authorizationToken` is base64 of `AWS:<password>`; the password is HMAC-SHA256-signed with the data "
+        "directory's `registry-secret` (a per-process secret with --in-memory), valid for 12 hours (`expiresAt`) and "
+        "bound to the caller's account and region. Use it as HTTP Basic credentials on `/v2/` (`registryBasic`).\n"
+        "- One entry per `registryIds` entry (default: the caller's account), all with the same token. "
+        "`proxyEndpoint` is this server for the default registry and `http://<account>.dkr.ecr.<region>.localhost:<port>` "
+        "for any other; `/v2/` only serves the default registry (`--account-id`, `--region`), so a token issued for "
+        "another region is refused there with 403 DENIED."),
 }
 
 # --------------------------------------------------------------------------------------------------------------
@@ -455,6 +565,18 @@ class SpecError(Exception):
     pass
 
 
+_ECR_CODES: set[str] = set()
+
+
+def ecr_error_codes() -> set[str]:
+    """Every `code: "<X>"` written in Sources/SignetWire/ECR and Sources/SignetWire/AWS."""
+    if not _ECR_CODES:
+        for directory in ("ECR", "AWS"):
+            for file in sorted((ROOT / "Sources/SignetWire" / directory).glob("*.swift")):
+                _ECR_CODES.update(re.findall(r'code:\s*"(\w+)"', file.read_text()))
+    return _ECR_CODES
+
+
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -515,24 +637,29 @@ def parse_members(spec: str) -> dict[str, bool]:
     return {word.rstrip("?"): word.endswith("?") for word in spec.split()}
 
 
-def verify_table_against_swift(table: dict = SIGNET_SHAPES, swift_file: Path = SHAPES_SWIFT, table_name: str = "SIGNET_SHAPES",
-                               shared_files: tuple[Path, ...] = ()) -> None:
-    """Every struct of swift_file is mapped by table, and every mapped type has exactly the table's members.
+def verify_table_against_swift(table: dict = SIGNET_SHAPES, swift_files: tuple[Path, ...] = (SHAPES_SWIFT, LAYER_SHAPES_SWIFT),
+                               table_name: str = "SIGNET_SHAPES", shared_files: tuple[Path, ...] = ()) -> None:
+    """Every struct of swift_files is mapped by table, and every mapped type has exactly the table's members.
     Types of shared_files (e.g. EmptyShape in ECRShapes.swift) may be mapped but need not be."""
-    source = swift_file.read_text()
-    structs = swift_structs(source)
+    structs: dict[str, dict[str, bool]] = {}
+    problems = []
+    for swift_file in swift_files:
+        source = swift_file.read_text()
+        for name, members in swift_structs(source).items():
+            if name in structs:
+                problems.append(f"struct {name} is declared twice")
+            structs[name] = members
+        if re.search(r"\bCodingKeys\b|init\(from decoder|func encode\(to", source):
+            problems.append(f"{swift_file.name} customises Codable; member names may differ from property names")
     known = dict(structs)
     for shared in shared_files:
         known.update(swift_structs(shared.read_text()))
-    problems = []
-    if re.search(r"\bCodingKeys\b|init\(from decoder|func encode\(to", source):
-        problems.append(f"{swift_file.name} customises Codable; member names may differ from property names")
     unmapped = sorted(set(structs) - {swift_type for swift_type, _ in table.values()})
     if unmapped:
         problems.append(f"Swift wire types not mapped to a model shape: {', '.join(unmapped)}")
     for shape, (swift_type, spec) in table.items():
         if swift_type not in known:
-            problems.append(f"{shape}: Swift type {swift_type} not found in {swift_file.name}")
+            problems.append(f"{shape}: Swift type {swift_type} not found in {', '.join(f.name for f in swift_files)}")
             continue
         if known[swift_type] != parse_members(spec):
             problems.append(f"{shape}: table says {parse_members(spec)}, {swift_type} has {known[swift_type]}")
@@ -587,6 +714,11 @@ class Builder:
                 schema["maximum"] = shape["max"]
         elif kind == "boolean":
             schema = {"type": "boolean"}
+        elif kind == "blob":
+            schema = {"type": "string", "contentEncoding": "base64"}
+            if "max" in shape:
+                schema["description"] = f"Base64; at most {shape['max']} bytes once decoded."
+            return schema
         elif kind == "timestamp":
             return {"type": "number", "description": "Seconds since the Unix epoch (may have a fraction)."}
         else:
@@ -747,8 +879,10 @@ class Builder:
             codes.add("AccessDeniedException")
         codes -= NON_400 | set(not_produced)
         for code in codes:
-            if code not in ERROR_MEANINGS:
+            if code not in ERROR_MEANINGS and (operation, code) not in ERROR_MEANINGS:
                 raise SpecError(f"{operation}: no ERROR_MEANINGS entry for {code}")
+            if code not in ecr_error_codes():
+                raise SpecError(f"{operation}: {code} is written nowhere in Sources/SignetWire/ECR or Sources/SignetWire/AWS")
         return sorted(codes), sorted(set(not_produced) - NON_400)
 
     def input_shape(self, operation: str) -> str:
@@ -757,19 +891,54 @@ class Builder:
     def output_shape(self, operation: str) -> str:
         return self.model["operations"][operation]["output"]["shape"]
 
-    def error_response(self, codes: list[str], not_produced: list[str]) -> dict:
+    def error_response(self, codes: list[str], not_produced: list[str], operation: str | None = None) -> dict:
         lines = ["Client error. `__type` (also in the `X-Amzn-ErrorType` header) is one of:", ""]
-        lines += [f"- `{code}`: {ERROR_MEANINGS[code]}" for code in codes]
+        lines += [f"- `{code}`: {ERROR_MEANINGS.get((operation, code)) or ERROR_MEANINGS[code]}" for code in codes]
         if not_produced:
             lines += ["", "Declared by the AWS model for this operation but never returned by Signet: "
                       + ", ".join(f"`{code}`" for code in not_produced) + "."]
+        # Codes whose body carries members beyond __type and message get their own schema.
+        extended = sorted(set(codes) & set(self.error_bodies()))
+        if len(extended) > 1:
+            raise SpecError(f"{extended} all have extra error members; one schema per response cannot say which")
         return {
             "description": "\n".join(lines) + "\n",
             "headers": {"x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"},
                         "X-Amzn-ErrorType": {"$ref": "#/components/headers/ErrorType"}},
-            "content": {JSON11: {"schema": ref("ErrorResponse")}},
+            "content": {JSON11: {"schema": ref(f"{extended[0]}Response" if extended else "ErrorResponse")}},
             "x-signet-error-types": codes,
         }
+
+    def error_bodies(self) -> dict[str, dict]:
+        """Error codes whose body has members beyond `__type` and `message` (AWSError extraFields in
+        ECRErrorMapping.swift): code -> schema of the whole body. The extra members must be exactly the model
+        exception's members other than `message`; their schemas come from the model."""
+        if hasattr(self, "_error_bodies"):
+            return self._error_bodies
+        source = ECR_ERRORS_SWIFT.read_text()
+        bodies: dict[str, dict] = {}
+        for match in re.finditer(r"extraFields:\s*\[(.*?)\]\s*\)", source, re.S):
+            codes = re.findall(r'code:\s*"(\w+)"', source[:match.start()])
+            if not codes:
+                raise SpecError(f"{ECR_ERRORS_SWIFT.name}: extraFields without a code before them")
+            code, members = codes[-1], re.findall(r'"(\w+)":', match.group(1))
+            shape = self.shapes.get(code, {})
+            expected = [m for m in shape.get("members", {}) if m != "message"]
+            if not shape.get("exception") or sorted(members) != sorted(expected):
+                raise SpecError(f"{ECR_ERRORS_SWIFT.name}: {code} carries {sorted(members)}, the model's exception has "
+                                f"{sorted(expected)}")
+            properties = {}
+            for member in expected:
+                override = ERROR_MEMBER_OVERRIDES.get((code, member))
+                properties[member] = copy.deepcopy(override) if override else self.schema(shape["members"][member]["shape"], "out")
+            bodies[code] = {
+                "description": f"AWS JSON 1.1 error body. `{code}` bodies may also carry "
+                               + ", ".join(f"`{m}`" for m in expected) + " (see the operation's description of the code).",
+                "allOf": [ref("ErrorResponse")],
+                "properties": properties,
+            }
+        self._error_bodies = bodies
+        return bodies
 
     def operation(self, name: str, served_as: str, tag: str) -> dict:
         model_op = self.model["operations"][name]
@@ -782,6 +951,8 @@ class Builder:
             summary = first_sentence(model_op.get("documentation", ""))
             description = (f"AWS JSON 1.1 operation `{name}`; also served at `POST /` with "
                            f"`X-Amz-Target: {TARGET_PREFIX}{name}`.")
+            if ECR_NOTES.get(name):
+                description += "\n\n" + ECR_NOTES[name] + "\n"
         else:
             summary = f"Alias of {name}."
             description = (f"Signet-specific alias of `{name}` (same input, output and errors); also served at "
@@ -804,16 +975,33 @@ class Builder:
                     "headers": {"x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"}},
                     "content": {JSON11: {"schema": ref(output_component)}},
                 },
-                "400": self.error_response(codes, not_produced),
+                "400": self.error_response(codes, not_produced, name),
                 "413": {"$ref": "#/components/responses/RequestEntityTooLarge"},
                 "500": {"$ref": "#/components/responses/ServerError"},
             },
         }
 
+    def verify_dispatcher(self) -> None:
+        """OPERATIONS (in order) and ALIASES are exactly makeDispatcher's table.register / table.alias lines."""
+        source = ECR_CONTROLLER_SWIFT.read_text()
+        registered = re.findall(r'table\.register\("(\w+)"\)', source)
+        aliases = dict(re.findall(r'table\.alias\("(\w+)",\s*for:\s*"(\w+)"\)', source))
+        problems = []
+        if registered != [op for op, _ in OPERATIONS]:
+            problems.append(f"makeDispatcher registers {registered}, OPERATIONS lists {[op for op, _ in OPERATIONS]}")
+        if aliases != ALIASES:
+            problems.append(f"makeDispatcher aliases {aliases}, ALIASES has {ALIASES}")
+        for operation in registered:
+            if operation not in self.model["operations"]:
+                problems.append(f"{operation} is not in the ECR model")
+        if problems:
+            raise SpecError(f"OPERATIONS / ALIASES differ from {ECR_CONTROLLER_SWIFT.name}:\n  " + "\n  ".join(problems))
+
     # ---- document -----------------------------------------------------------------------------------------
 
     def build(self) -> dict:
         verify_table_against_swift()
+        self.verify_dispatcher()
         for alias, target in ALIASES.items():
             if alias in self.model["operations"]:
                 raise SpecError(f"{alias} is now a model operation; drop it from ALIASES")
@@ -861,7 +1049,7 @@ class Builder:
                         "headers": {"x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"}},
                         "content": {JSON11: {"schema": {"type": "object"}}},
                     },
-                    "400": self.error_response(root_codes, []),
+                    "400": self.error_response(root_codes, [], None),
                     "413": {"$ref": "#/components/responses/RequestEntityTooLarge"},
                     "500": {"$ref": "#/components/responses/ServerError"},
                 },
@@ -893,6 +1081,8 @@ class Builder:
                 "message": {"type": "string"},
             },
         }
+        for code, schema in self.error_bodies().items():
+            self.components[f"{code}Response"] = schema
         self.components["SignerErrorResponse"] = {
             "type": "object",
             "description": "AWS Signer (rest-json) error body: only the message; the code is in `X-Amzn-ErrorType`.",
@@ -921,15 +1111,25 @@ class Builder:
             raise SpecError(f"ECR and Signer both define {sorted(clashes)}")
         paths.update(signer_paths)
         self.components.update(signer.components)
+        registry = RegistryBuilder()
+        registry_paths = registry.build_paths()
+        clashes = (set(paths) & set(registry_paths)) | (set(self.components) & set(registry.schemas))
+        if clashes:
+            raise SpecError(f"the registry part and the rest both define {sorted(clashes)}")
+        paths.update(registry_paths)
+        self.components.update(registry.schemas)
+        for name in ("RepositoryName", "ImageTag"):
+            if name not in self.components:
+                raise SpecError(f"the registry schemas refer to {name}, which the ECR part no longer defines")
         version = signet_version()
         return {
             "openapi": "3.1.0",
             "info": {
                 "title": "Signet",
                 "version": version,
-                "summary": "A local Amazon ECR (with managed signing) and AWS Signer emulator.",
+                "summary": "A local Amazon ECR (with managed signing and its OCI registry) and AWS Signer emulator.",
                 "description": (
-                    "Every route Signet serves today. ECR operations speak AWS JSON 1.1 and are served twice: at "
+                    "Every route Signet serves today. ECR API operations speak AWS JSON 1.1 and are served twice: at "
                     "`POST /` selected by `X-Amz-Target`, and at `POST /ecr/<Op>`. AWS Signer operations speak "
                     "rest-json at their AWS paths (`/signing-profiles`, `/signing-platforms`, `/tags/{resourceArn}`, "
                     "`/signing-jobs`): `application/json` bodies, path and query parameters, and error bodies "
@@ -941,6 +1141,15 @@ class Builder:
                     + "). Absent optional response members are omitted, never "
                     "null; response-only objects are closed (additionalProperties: false). Timestamps are epoch "
                     "seconds. JSON object keys are written sorted.\n\n"
+                    "The OCI distribution API v1.1 is served under `/v2/` (tags `OCI ...`): HTTP Basic "
+                    "authentication (`registryBasic`: user `AWS`, password from `GetAuthorizationToken`), errors as "
+                    "`{\"errors\":[{\"code\",\"message\",\"detail\"}]}` (`application/json`, no body on HEAD), and "
+                    "`Docker-Distribution-API-Version: registry/2.0` on every response. Repository names contain `/` "
+                    "unescaped, which OpenAPI path templates cannot express: `{name}` (marked "
+                    "`x-signet-name-contains-slashes`) is everything between `/v2/` and the route's last segments. "
+                    "Under `/v2/`, a path that is no route, or a method other than GET, HEAD, PUT, POST, PATCH and "
+                    "DELETE, is 404 `NOT_FOUND`; a method a route does not serve is 405 `UNSUPPORTED`. "
+                    "`GET /_signet/layers/{digest}` serves GetDownloadUrlForLayer's presigned URLs.\n\n"
                     "Any other method or path gives 404 `UnknownOperationException`: rest-json framed under the Signer "
                     "prefixes (`/signing-profiles`, `/signing-platforms`, `/signing-jobs`, `/tags/`, `/revocations`), "
                     "an AWS JSON 1.1 body elsewhere.\n\n"
@@ -956,7 +1165,14 @@ class Builder:
                 {"name": "AWS JSON 1.1 endpoint", "description": "The SDK entry point for all ECR operations."},
                 {"name": "Repositories", "description": "ECR repositories, tags and the registry."},
                 {"name": "Images", "description": "ECR images."},
+                {"name": "Layers", "description": "ECR layer uploads and downloads (the AWS API's data plane)."},
+                {"name": "Registry login", "description": "Registry passwords for `/v2/` (`docker login`)."},
                 {"name": "Managed signing", "description": "ECR managed signing (signing configuration, status)."},
+                {"name": OCI_TAGS["discovery"], "description": "OCI distribution API: version check, catalog, tags, "
+                                                               "referrers."},
+                {"name": OCI_TAGS["manifests"], "description": "OCI distribution API: manifests."},
+                {"name": OCI_TAGS["blobs"], "description": "OCI distribution API: blobs."},
+                {"name": OCI_TAGS["uploads"], "description": "OCI distribution API: blob uploads and mounts."},
                 {"name": "Signing profiles", "description": "AWS Signer signing profiles and their lifecycle."},
                 {"name": "Profile permissions", "description": "AWS Signer profile resource policies."},
                 {"name": "Signing platforms", "description": "AWS Signer's platform catalog."},
@@ -966,7 +1182,9 @@ class Builder:
             "paths": paths,
             "components": {
                 "schemas": dict(sorted(self.components.items())),
+                "parameters": dict(sorted(registry.parameters.items())),
                 "responses": {
+                    **dict(sorted(registry.responses.items())),
                     "RequestEntityTooLarge": {
                         "description": f"The body is larger than {MAX_REQUEST_BODY} bytes; the connection is closed.",
                         "headers": {"x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"},
@@ -1009,6 +1227,7 @@ class Builder:
                     "ErrorType": {"description": "The error code, the same as `__type`.", "schema": {"type": "string"}},
                     "SignerErrorType": {"description": "The error code (exception shape name); on every Signer error.",
                                         "required": True, "schema": {"type": "string"}},
+                    **dict(sorted(registry.headers.items())),
                 },
                 "securitySchemes": {
                     "sigv4": {
@@ -1022,7 +1241,17 @@ class Builder:
                             "so the header is optional; when present, the region of its credential scope selects the "
                             "registry region (otherwise --region). Presigned `X-Amz-Credential` query parameters are "
                             "read the same way."),
-                    }
+                    },
+                    "registryBasic": {
+                        "type": "http",
+                        "scheme": "basic",
+                        "description": (
+                            "The `/v2/` registry's credentials: user `AWS`, password from `GetAuthorizationToken` "
+                            "(`aws ecr get-login-password`), as `docker login` sends them. No credentials is 401 with "
+                            "a Basic challenge; a bad, forged or expired password, or one issued for another account "
+                            "or region than the registry `/v2/` serves, is 403 `DENIED`. With `signet serve --auth "
+                            "none` no credentials are needed and every request acts on the default registry."),
+                    },
                 },
             },
         }
@@ -1260,7 +1489,7 @@ class SignerBuilder(Builder):
 
     def build_paths(self) -> dict:
         """The Signer path items (placeholders resolved); self.components then holds the Signer schemas."""
-        verify_table_against_swift(SIGNER_SHAPES, SIGNER_SHAPES_SWIFT, "SIGNER_SHAPES", (SHAPES_SWIFT,))
+        verify_table_against_swift(SIGNER_SHAPES, (SIGNER_SHAPES_SWIFT,), "SIGNER_SHAPES", (SHAPES_SWIFT,))
         self.statuses = self.error_statuses()
         self.verify_controller()
         ids = [operation_id for _, operation_id, _, _ in SIGNER_OPERATIONS]
@@ -1272,6 +1501,635 @@ class SignerBuilder(Builder):
             paths.setdefault(path, {})[method.lower()] = self.operation(name, operation_id, tag, set(query.split()))
         rewrite = self.finish_components()
         return rewrite(paths)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The OCI distribution API v1.1 under /v2/ (no AWS model: hand-written) and the presigned layer route.
+# The (method, path) pairs are derived from the sources by swift_routes.oci_routes() and must be exactly the keys
+# of OCI_OPERATIONS; the documented (status, code) pairs must be ones Signet sends, and the other way round.
+# --------------------------------------------------------------------------------------------------------------
+
+OCI_JSON = "application/json"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+IMAGE_MANIFEST_SWIFT = ROOT / "Sources/SignetDomain/Registry/ImageManifest.swift"
+HTTP_FIELDS_SWIFT = ROOT / "Sources/SignetServer/HTTPField.Name+signet.swift"
+OCI_SECURITY = [{"registryBasic": []}]
+
+OCI_TAGS = {
+    "discovery": "OCI base and listing",
+    "manifests": "OCI manifests",
+    "blobs": "OCI blobs",
+    "uploads": "OCI blob uploads",
+}
+
+# Response headers (components/headers). "Standard" ones are HTTP's own; the others must be declared in
+# HTTPField.Name+signet.swift.
+OCI_HEADERS = {
+    "RegistryAPIVersion": ("Docker-Distribution-API-Version", {
+        "description": "Always `registry/2.0`; on every `/v2/` response, errors included.",
+        "required": True, "schema": {"type": "string", "const": "registry/2.0"}}),
+    "ContentDigest": ("Docker-Content-Digest", {
+        "description": "The digest of the manifest or blob.", "required": True, "schema": ref("OCIDigest")}),
+    "Location": ("Location", {
+        "description": "A path on this server (no scheme or host): the manifest (`/v2/<name>/manifests/<digest>`), the "
+                       "blob (`/v2/<name>/blobs/<digest>`) or the upload (`/v2/<name>/blobs/uploads/<uuid>`).",
+        "required": True, "schema": {"type": "string", "pattern": "^/v2/"}}),
+    "UploadRange": ("Range", {
+        "description": "The bytes the upload holds, `0-<last byte>`; `0-0` also while it is empty.",
+        "required": True, "schema": {"type": "string", "pattern": "^0-[0-9]+$"}}),
+    "UploadUUID": ("Docker-Upload-UUID", {
+        "description": "The upload's id, also the last segment of `Location`.",
+        "required": True, "schema": {"type": "string", "format": "uuid"}}),
+    "OCISubject": ("OCI-Subject", {
+        "description": "The digest of the manifest's `subject`; present only when the manifest has one (the "
+                       "referrers API is supported, so clients need not maintain a referrers tag).",
+        "required": False, "schema": ref("OCIDigest")}),
+    "OCIFiltersApplied": ("OCI-Filters-Applied", {
+        "description": "`artifactType` when the `artifactType` query parameter filtered the list; absent otherwise.",
+        "required": False, "schema": {"type": "string", "const": "artifactType"}}),
+    "WWWAuthenticate": ("WWW-Authenticate", {
+        "description": "The Basic challenge: `Basic realm=\"http://<host>:<port>/\",service=\"ecr.amazonaws.com\"`.",
+        "required": True, "schema": {"type": "string", "pattern": "^Basic realm=\"[^\"]*\",service=\"ecr\\.amazonaws\\.com\"$"}}),
+    "Link": ("Link", {
+        "description": "The next page, `</v2/...?n=<n>&last=<last>>; rel=\"next\"`; absent on the last page.",
+        "required": False, "schema": {"type": "string", "pattern": "^</v2/[^>]*>; rel=\"next\"$"}}),
+    "ContentRange": ("Content-Range", {
+        "description": "The bytes sent, `bytes <first>-<last>/<size>`.",
+        "required": True, "schema": {"type": "string", "pattern": "^bytes [0-9]+-[0-9]+/[0-9]+$"}}),
+    "AcceptRanges": ("Accept-Ranges", {
+        "description": "Always `bytes`: blobs can be read in ranges.", "required": True,
+        "schema": {"type": "string", "const": "bytes"}}),
+    "DigestETag": ("ETag", {
+        "description": "The quoted digest, `\"sha256:...\"`.", "required": True,
+        "schema": {"type": "string", "pattern": "^\"(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})\"$"}}),
+    "ContentLength": ("Content-Length", {
+        "description": "The size of the body in bytes; on HEAD, of the body a GET would send.", "required": True,
+        "schema": {"type": "integer", "minimum": 0}}),
+}
+STANDARD_HEADERS = {"Location", "Range", "Link", "Content-Range", "Accept-Ranges", "ETag", "Content-Length"}
+
+OCI_PARAMETERS = {
+    "OCIName": {
+        "name": "name", "in": "path", "required": True,
+        "description": "The repository name with its `/` unescaped: `team/app` is addressed as "
+                       "`/v2/team/app/manifests/v1`. OpenAPI path parameters cannot contain `/`, so this template "
+                       "is only approximate (`x-signet-name-contains-slashes`): Signet parses a `/v2/` path from its "
+                       "end (OCIRoute), and the name is everything between `/v2/` and the route's last segments. A "
+                       "name that breaks ECR's repository-name rules is 400 `NAME_INVALID`; one that does not exist "
+                       "404 `NAME_UNKNOWN` (there is no create-on-push).",
+        "x-signet-name-contains-slashes": True,
+        "schema": ref("RepositoryName"),
+    },
+    "OCIReference": {
+        "name": "reference", "in": "path", "required": True,
+        "description": "A tag, or a digest (anything with a `:` is read as a digest).",
+        "schema": {"type": "string", "minLength": 1},
+    },
+    "OCIDigest": {
+        "name": "digest", "in": "path", "required": True,
+        "description": "A digest, `sha256:<64 hex>` (`sha512:<128 hex>` parses, but uploads are hashed with SHA-256). "
+                       "Anything else is 400 `DIGEST_INVALID`.",
+        "schema": ref("OCIDigest"),
+    },
+    "OCIUploadUUID": {
+        "name": "uuid", "in": "path", "required": True,
+        "description": "The upload's id (`Docker-Upload-UUID`). Upload sessions are kept in memory: after a restart "
+                       "every id is 404 `BLOB_UPLOAD_UNKNOWN`.",
+        "schema": {"type": "string"},
+    },
+    "OCIPageSize": {
+        "name": "n", "in": "query", "required": False,
+        "description": "Page size. When more entries follow, the response has a `Link` to the next page. A value "
+                       "that is not a non-negative integer is ignored (everything is returned).",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "OCIPageLast": {
+        "name": "last", "in": "query", "required": False,
+        "description": "Only entries sorting after this one (the last entry of the previous page).",
+        "schema": {"type": "string"},
+    },
+}
+
+# What an error code means: OCI_ERROR_MEANINGS[(operationId, code)], else OCI_ERROR_MEANINGS[code].
+OCI_ERROR_MEANINGS = {
+    "UNAUTHORIZED": "no `Authorization` header, one that is not HTTP Basic, or empty Basic credentials",
+    "DENIED": "the Basic credentials are not `AWS` and a password from GetAuthorizationToken, the password is forged "
+              "or has expired (12 hours), or it was issued for another registry (account and region) than the one "
+              "`/v2/` serves (`--account-id`, `--region`)",
+    "NAME_INVALID": "`{name}` is not a valid repository name",
+    "NAME_UNKNOWN": "the repository does not exist (no create-on-push: create it with CreateRepository first)",
+    "MANIFEST_UNKNOWN": "no manifest has that tag or digest in the repository",
+    "BLOB_UNKNOWN": "no blob with that digest is stored",
+    "DIGEST_INVALID": "`{digest}` is not a digest",
+    "BLOB_UPLOAD_UNKNOWN": "no upload with that id is in progress for this repository (it ended, was canceled, or the "
+                           "server restarted)",
+    "UNKNOWN": "an unexpected failure (the details go to the server log)",
+    ("OCIPutManifest", "DIGEST_INVALID"): "`{reference}` contains `:` but is not a digest, or is not the digest of the body",
+    ("OCIPutManifest", "TAG_INVALID"): "`{reference}` is not a tag of the distribution grammar "
+                                       "`[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`, or the repository's tags are immutable and "
+                                       "the tag already names another manifest",
+    ("OCIPutManifest", "MANIFEST_INVALID"): "the body is not a JSON manifest of a supported media type, its "
+                                            "`mediaType` differs from `Content-Type`, or neither gives a media type",
+    ("OCIPutManifest", "MANIFEST_BLOB_UNKNOWN"): "a blob the manifest references (config, layers), or a manifest an "
+                                                 "index references, is not in the registry (`detail` lists the digests)",
+    ("OCIPutManifest", "SIZE_INVALID"): "the manifest is larger than 4 MiB (4194304 bytes)",
+    ("OCIDeleteManifest", "DIGEST_INVALID"): "`{reference}` contains `:` but is not a digest",
+    ("OCIDeleteManifest", "DENIED"): "the manifest is referenced by an index in the repository",
+    ("OCIGetBlob", "BLOB_UNKNOWN"): "no blob with that digest is stored (404), or the `Range` cannot be satisfied (416)",
+    ("OCIHeadBlob", "BLOB_UNKNOWN"): "no blob with that digest is stored (404), or the `Range` cannot be satisfied (416)",
+    ("OCIDeleteBlob", "UNSUPPORTED"): "always, for an existing repository: blobs cannot be deleted (ECR removes "
+                                      "layers with their images)",
+    ("OCIStartUpload", "DIGEST_INVALID"): "`digest` is not a digest, or is not the digest of the body",
+    ("OCIStartUpload", "SIZE_INVALID"): "a body was sent without `digest` (only a monolithic upload has one)",
+    ("OCIPatchUpload", "BLOB_UPLOAD_INVALID"): "`Content-Range` is malformed or does not start where the upload "
+                                               "stands (416), or another request of the upload is still writing (400)",
+    ("OCIFinishUpload", "DIGEST_INVALID"): "`digest` is missing, is not a digest, or is not the digest of the "
+                                           "uploaded bytes (the upload then ends)",
+    ("OCIFinishUpload", "BLOB_UPLOAD_INVALID"): "another request of the upload is still writing",
+}
+
+_UPLOAD_HEADERS = ["Location", "UploadRange", "UploadUUID"]
+_RANGE = {"name": "Range", "in": "header", "required": False,
+          "description": "One byte range: `bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`.",
+          "schema": {"type": "string", "pattern": "^bytes="}}
+_BLOB_HEADERS = ["ContentDigest", "AcceptRanges", "DigestETag", "ContentLength"]
+_CREATED_HEADERS = ["Location", "ContentDigest"]
+
+# (METHOD, path) -> what the route does. "errors": (status, code) beyond the ones every route has (401
+# UNAUTHORIZED, 403 DENIED, 500 UNKNOWN) and, when the path has {name}, 400 NAME_INVALID and 404 NAME_UNKNOWN.
+OCI_OPERATIONS = {
+    ("GET", "/v2/"): {
+        "operationId": "OCIBase", "tag": "discovery",
+        "summary": "Checks that the registry speaks the distribution API and accepts the credentials.",
+        "description": "The first request of `docker login`, skopeo and other clients. Without credentials: 401 with "
+                       "a Basic challenge (`WWW-Authenticate`).",
+        "responses": {"200": ("The credentials are accepted; the body is `{}`.", [],
+                              {OCI_JSON: {"type": "object", "maxProperties": 0}})},
+    },
+    ("GET", "/v2/_catalog"): {
+        "operationId": "OCICatalog", "tag": "discovery",
+        "summary": "Lists the registry's repositories.",
+        "description": "The repositories of the registry `/v2/` serves, sorted by name.",
+        "parameters": ["OCIPageSize", "OCIPageLast"],
+        "responses": {"200": ("The repository names.", ["Link"], {OCI_JSON: ref("OCICatalog")})},
+    },
+    ("GET", "/v2/{name}/manifests/{reference}"): {
+        "operationId": "OCIGetManifest", "tag": "manifests",
+        "summary": "Fetches a manifest by tag or digest.",
+        "description": "The manifest's bytes exactly as pushed, with its media type as `Content-Type`. `Accept` is "
+                       "not consulted: Signet converts nothing between formats.",
+        "parameters": ["OCIName", "OCIReference"],
+        "responses": {"200": ("The manifest.", ["ContentDigest", "DigestETag", "ContentLength"], "manifests")},
+        "errors": [(404, "MANIFEST_UNKNOWN")],
+    },
+    ("HEAD", "/v2/{name}/manifests/{reference}"): {
+        "operationId": "OCIHeadManifest", "tag": "manifests",
+        "summary": "Checks that a manifest exists; its digest, media type and size.",
+        "description": "The headers of `GET` (`Content-Type` is the manifest's media type), without a body.",
+        "parameters": ["OCIName", "OCIReference"],
+        "responses": {"200": ("The manifest exists.", ["ContentDigest", "DigestETag", "ContentLength"], None)},
+        "errors": [(404, "MANIFEST_UNKNOWN")],
+    },
+    ("PUT", "/v2/{name}/manifests/{reference}"): {
+        "operationId": "OCIPutManifest", "tag": "manifests",
+        "summary": "Pushes a manifest, tagged or by digest.",
+        "description": (
+            "- The repository must exist (no create-on-push: 404 `NAME_UNKNOWN`).\n"
+            "- Every blob the manifest references must have been uploaded, and every manifest an index references "
+            "pushed (400 `MANIFEST_BLOB_UNKNOWN`).\n"
+            "- Pushing the same manifest (and tag) again is idempotent: 201 again. (`PutImage` says "
+            "`ImageAlreadyExistsException` instead.) Moving a tag to another manifest is allowed unless the "
+            "repository's tags are immutable (400 `TAG_INVALID`).\n"
+            "- A manifest with a `subject` is a referrer: the response has `OCI-Subject`, and the manifest is listed by "
+            "`GET /v2/{name}/referrers/{digest}` of its subject (the subject need not exist).\n"
+            "- The bytes are stored verbatim; the digest is SHA-256 of the body."),
+        "parameters": ["OCIName", "OCIReference"],
+        "requestBody": "manifest",
+        "responses": {"201": ("Stored. `Location` is the manifest by digest.", _CREATED_HEADERS + ["OCISubject"], None)},
+        "errors": [(400, "DIGEST_INVALID"), (400, "TAG_INVALID"), (400, "MANIFEST_INVALID"),
+                   (400, "MANIFEST_BLOB_UNKNOWN"), (413, "SIZE_INVALID")],
+    },
+    ("DELETE", "/v2/{name}/manifests/{reference}"): {
+        "operationId": "OCIDeleteManifest", "tag": "manifests",
+        "summary": "Deletes a manifest (by digest) or a tag.",
+        "description": "As `BatchDeleteImage` with one image id: by digest, the image and all its tags; by tag, the "
+                       "tag (and the image when it was its last tag).",
+        "parameters": ["OCIName", "OCIReference"],
+        "responses": {"202": ("Deleted. No body.", [], None)},
+        "errors": [(400, "DIGEST_INVALID"), (404, "MANIFEST_UNKNOWN"), (409, "DENIED")],
+    },
+    ("GET", "/v2/{name}/blobs/{digest}"): {
+        "operationId": "OCIGetBlob", "tag": "blobs",
+        "summary": "Fetches a blob, whole or a byte range.",
+        "description": "Blobs are content-addressed per data directory: any blob stored by any repository of the "
+                       "registry can be read through an existing repository. One `Range` (`bytes=a-b`, `bytes=a-`, "
+                       "`bytes=-n`) gives 206 with `Content-Range`; a range that cannot be satisfied is 416.",
+        "parameters": ["OCIName", "OCIDigest", _RANGE],
+        "responses": {
+            "200": ("The blob.", _BLOB_HEADERS, "blob"),
+            "206": ("The requested range.", _BLOB_HEADERS + ["ContentRange"], "blob")},
+        "errors": [(400, "DIGEST_INVALID"), (404, "BLOB_UNKNOWN"), (416, "BLOB_UNKNOWN")],
+    },
+    ("HEAD", "/v2/{name}/blobs/{digest}"): {
+        "operationId": "OCIHeadBlob", "tag": "blobs",
+        "summary": "Checks that a blob exists; its size.",
+        "description": "The headers of `GET`, without a body (`Range` is honoured the same way).",
+        "parameters": ["OCIName", "OCIDigest", _RANGE],
+        "responses": {"200": ("The blob exists.", _BLOB_HEADERS, None),
+                      "206": ("The blob exists; the headers describe the requested range.",
+                              _BLOB_HEADERS + ["ContentRange"], None)},
+        "errors": [(400, "DIGEST_INVALID"), (404, "BLOB_UNKNOWN"), (416, "BLOB_UNKNOWN")],
+    },
+    ("DELETE", "/v2/{name}/blobs/{digest}"): {
+        "operationId": "OCIDeleteBlob", "tag": "blobs",
+        "summary": "Not supported: always 405.",
+        "description": "ECR does not delete layers on request; it removes them with their images. Signet answers "
+                       "405 `UNSUPPORTED` for every existing repository.",
+        "parameters": ["OCIName", "OCIDigest"],
+        "responses": {},
+        "errors": [(405, "UNSUPPORTED")],
+    },
+    ("POST", "/v2/{name}/blobs/uploads/"): {
+        "operationId": "OCIStartUpload", "tag": "uploads",
+        "summary": "Starts a blob upload, uploads a blob in one request, or mounts a blob from another repository.",
+        "description": (
+            "Served with or without the trailing `/`.\n\n"
+            "- `?mount=<digest>&from=<repository>`: when `from` is an existing repository of the registry and the "
+            "blob is stored, 201 without any upload (blobs are content-addressed per data directory). Otherwise the "
+            "request goes on as if `mount` and `from` were absent.\n"
+            "- `?digest=<digest>`: a monolithic upload; the body is the whole blob, verified against `digest` "
+            "(201).\n"
+            "- Neither: 202 and an upload session to `PATCH` and `PUT` (`Location`). The body must be empty.\n\n"
+            "Uploaded bytes stream into `<data-dir>/tmp/` and are hashed as they arrive; the blob appears under "
+            "`blobs/sha256/...` only once its digest is verified, the file fsynced and renamed into place. Upload "
+            "sessions are kept in memory: a restart drops uploads in progress (clients start them again)."),
+        "parameters": ["OCIName",
+                       {"name": "digest", "in": "query", "required": False,
+                        "description": "The digest of the body: a monolithic upload.", "schema": {"type": "string"}},
+                       {"name": "mount", "in": "query", "required": False,
+                        "description": "A blob to mount from `from`.", "schema": {"type": "string"}},
+                       {"name": "from", "in": "query", "required": False,
+                        "description": "The repository to mount from (same registry).", "schema": {"type": "string"}}],
+        "requestBody": "blob-optional",
+        "responses": {
+            "201": ("The blob is stored (monolithic upload) or mounted.", _CREATED_HEADERS, None),
+            "202": ("An upload session was started.", _UPLOAD_HEADERS, None)},
+        "errors": [(400, "DIGEST_INVALID"), (413, "SIZE_INVALID")],
+    },
+    ("GET", "/v2/{name}/blobs/uploads/{uuid}"): {
+        "operationId": "OCIUploadStatus", "tag": "uploads",
+        "summary": "How far an upload has got.",
+        "parameters": ["OCIName", "OCIUploadUUID"],
+        "responses": {"204": ("The upload is in progress; `Range` says how many bytes it holds.", _UPLOAD_HEADERS, None)},
+        "errors": [(404, "BLOB_UPLOAD_UNKNOWN")],
+    },
+    ("PATCH", "/v2/{name}/blobs/uploads/{uuid}"): {
+        "operationId": "OCIPatchUpload", "tag": "uploads",
+        "summary": "Appends a chunk to an upload.",
+        "description": "The body is appended. With `Content-Range`, its first byte must equal the bytes received so "
+                       "far (416 otherwise); without, the chunk is appended as is (streamed).",
+        "parameters": ["OCIName", "OCIUploadUUID", {
+            "name": "Content-Range", "in": "header", "required": False,
+            "description": "`<first>-<last>` (the distribution form; `bytes <first>-<last>/<size>` is accepted too).",
+            "schema": {"type": "string"}}],
+        "requestBody": "blob",
+        "responses": {"202": ("The chunk is stored.", _UPLOAD_HEADERS, None)},
+        "errors": [(400, "BLOB_UPLOAD_INVALID"), (404, "BLOB_UPLOAD_UNKNOWN"), (416, "BLOB_UPLOAD_INVALID")],
+    },
+    ("PUT", "/v2/{name}/blobs/uploads/{uuid}"): {
+        "operationId": "OCIFinishUpload", "tag": "uploads",
+        "summary": "Completes an upload, optionally with a last chunk.",
+        "description": "The body (possibly empty) is appended, then the whole upload is verified against `digest`: "
+                       "on a match the blob is published (201); on a mismatch the upload ends (400 `DIGEST_INVALID`).",
+        "parameters": ["OCIName", "OCIUploadUUID", {
+            "name": "digest", "in": "query", "required": True,
+            "description": "The digest of the whole blob.", "schema": {"type": "string"}}],
+        "requestBody": "blob-optional",
+        "responses": {"201": ("The blob is stored.", _CREATED_HEADERS, None)},
+        "errors": [(400, "DIGEST_INVALID"), (400, "BLOB_UPLOAD_INVALID"), (404, "BLOB_UPLOAD_UNKNOWN")],
+    },
+    ("DELETE", "/v2/{name}/blobs/uploads/{uuid}"): {
+        "operationId": "OCICancelUpload", "tag": "uploads",
+        "summary": "Cancels an upload and drops its bytes.",
+        "parameters": ["OCIName", "OCIUploadUUID"],
+        "responses": {"204": ("Canceled.", [], None)},
+        "errors": [(404, "BLOB_UPLOAD_UNKNOWN")],
+    },
+    ("GET", "/v2/{name}/tags/list"): {
+        "operationId": "OCIListTags", "tag": "discovery",
+        "summary": "Lists a repository's tags.",
+        "description": "Tags sorted (byte order).",
+        "parameters": ["OCIName", "OCIPageSize", "OCIPageLast"],
+        "responses": {"200": ("The tags.", ["Link"], {OCI_JSON: ref("OCITagList")})},
+    },
+    ("GET", "/v2/{name}/referrers/{digest}"): {
+        "operationId": "OCIListReferrers", "tag": "discovery",
+        "summary": "Lists the manifests whose `subject` is a digest (OCI 1.1 referrers API).",
+        "description": "An image index of descriptors of the repository's manifests whose `subject` is `{digest}`, "
+                       "with their `artifactType` (the manifest's `artifactType`, else its config's media type) and "
+                       "`annotations`. The subject need not exist: then, or without referrers, the list is empty "
+                       "(never 404). Not paginated. `Content-Type` is exactly `" + OCI_INDEX + "`.",
+        "parameters": ["OCIName", "OCIDigest", {
+            "name": "artifactType", "in": "query", "required": False,
+            "description": "Only referrers of this artifact type; the response then has `OCI-Filters-Applied: "
+                           "artifactType`.", "schema": {"type": "string"}}],
+        "responses": {"200": ("The referrers.", ["OCIFiltersApplied"], {OCI_INDEX: ref("OCIReferrersIndex")})},
+        "errors": [(400, "DIGEST_INVALID")],
+    },
+}
+OCI_COMMON_ERRORS = [(401, "UNAUTHORIZED"), (403, "DENIED"), (500, "UNKNOWN")]
+OCI_NAME_ERRORS = [(400, "NAME_INVALID"), (404, "NAME_UNKNOWN")]
+# Sent for no documented route: a /v2/ path that is no route; any other method on a route.
+OCI_ROUTELESS_ERRORS = {"NOT_FOUND": {404}, "UNSUPPORTED": {405}}
+
+# GET /_signet/layers/{digest}: what the responses mean (statuses, content types and messages come from the source).
+LAYER_DOWNLOAD_QUERY = {
+    "registry": ("The registry's account id.", {"type": "string"}),
+    "region": ("The registry's region.", {"type": "string"}),
+    "repository": ("The repository name (percent-encoded in the URL: `team%2Fapp`).", {"type": "string"}),
+    "expires": ("Expiry, epoch seconds (issue time + 1 hour).", {"type": "integer", "format": "int64"}),
+    "signature": ("HMAC-SHA256 (base64url) over the digest and the other parameters, with the data directory's "
+                  "registry secret.", {"type": "string"}),
+}
+LAYER_DOWNLOAD_MEANINGS = {
+    200: "The layer's bytes.",
+    403: "A parameter is missing, the signature does not match, or the URL has expired.",
+    404: "The URL is valid but the blob is no longer stored.",
+}
+
+
+class RegistryBuilder:
+    """The /v2/ paths and the presigned layer route, and the components they use (merged into the document)."""
+
+    def __init__(self) -> None:
+        self.schemas: dict[str, dict] = {}
+        self.headers: dict[str, dict] = {}
+        self.responses: dict[str, dict] = {}
+        self.parameters: dict[str, dict] = dict(OCI_PARAMETERS)
+
+    # ---- verification against the sources ----------------------------------------------------------------
+
+    def verify(self) -> None:
+        try:
+            served = swift_routes.oci_routes()
+            sent = swift_routes.oci_error_codes()
+        except swift_routes.SourceError as error:
+            raise SpecError(f"swift_routes: {error}")
+        problems = []
+        documented = set(OCI_OPERATIONS)
+        routes = {(method, path) for method, path, _ in served}
+        for method, path in sorted(routes - documented):
+            problems.append(f"served but not in OCI_OPERATIONS: {method} {path}")
+        for method, path in sorted(documented - routes):
+            problems.append(f"in OCI_OPERATIONS but not served: {method} {path}")
+        pairs = {(status, code) for key in OCI_OPERATIONS for status, code in self.errors(key)}
+        pairs |= {(status, code) for code, statuses in OCI_ROUTELESS_ERRORS.items() for status in statuses}
+        for status, code in sorted(pairs):
+            if code not in sent:
+                problems.append(f"{code} is documented but Signet never sends it")
+            elif sent[code] is not None and status not in sent[code]:
+                problems.append(f"{code} is documented with {status}, Signet sends it with {sorted(sent[code])}")
+        for code, statuses in sorted(sent.items()):
+            if statuses is None:  # sent with a status computed at run time
+                if code not in {c for _, c in pairs}:
+                    problems.append(f"Signet sends {code}, which no route documents")
+                continue
+            for status in sorted(statuses):
+                if (status, code) not in pairs:
+                    problems.append(f"Signet sends {status} {code}, which no route documents")
+        for key in OCI_OPERATIONS:
+            op = OCI_OPERATIONS[key]
+            for status, code in self.errors(key):
+                if (op["operationId"], code) not in OCI_ERROR_MEANINGS and code not in OCI_ERROR_MEANINGS:
+                    problems.append(f"{op['operationId']}: no OCI_ERROR_MEANINGS entry for {code}")
+        declared = set(re.findall(r'Self\("([\w-]+)"\)', HTTP_FIELDS_SWIFT.read_text()))
+        for name, _ in OCI_HEADERS.values():
+            if name not in STANDARD_HEADERS and name not in declared:
+                problems.append(f"header {name} is not declared in {HTTP_FIELDS_SWIFT.name}")
+        if problems:
+            raise SpecError("OCI_OPERATIONS differ from the /v2/ sources:\n  " + "\n  ".join(problems))
+
+    @staticmethod
+    def manifest_types() -> list[str]:
+        """The manifest media types ImageManifest accepts (its MediaType constants)."""
+        source = IMAGE_MANIFEST_SWIFT.read_text()
+        block = re.search(r"enum MediaType \{(.*?)\n    \}", source, re.S)
+        types = re.findall(r'static let \w+ = "([^"]+)"', block.group(1)) if block else []
+        if len(types) < 2:
+            raise SpecError(f"{IMAGE_MANIFEST_SWIFT.name}: no MediaType constants found")
+        return types
+
+    @staticmethod
+    def errors(key: tuple[str, str]) -> list[tuple[int, str]]:
+        op = OCI_OPERATIONS[key]
+        pairs = list(op.get("errors", []))
+        if "{name}" in key[1]:
+            pairs += OCI_NAME_ERRORS
+        return sorted(set(pairs + OCI_COMMON_ERRORS))
+
+    # ---- components ----------------------------------------------------------------------------------------
+
+    def build_components(self) -> None:
+        digest = {"type": "string", "pattern": "^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"}
+        self.schemas["OCIDigest"] = digest
+        self.schemas["OCIErrorResponse"] = {
+            "type": "object",
+            "description": "The distribution API's error envelope. Signet always sends exactly one error; `detail`, "
+                           "when present, is a string (a digest, a tag, an upload id or a reason).",
+            "required": ["errors"],
+            "properties": {"errors": {"type": "array", "minItems": 1, "maxItems": 1, "items": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "detail": {"type": "string"}},
+                "additionalProperties": False}}},
+            "additionalProperties": False,
+        }
+        self.schemas["OCICatalog"] = {
+            "type": "object", "required": ["repositories"],
+            "properties": {"repositories": {"type": "array", "items": ref("RepositoryName")}},
+            "additionalProperties": False,
+        }
+        self.schemas["OCITagList"] = {
+            "type": "object", "required": ["name", "tags"],
+            "properties": {"name": ref("RepositoryName"), "tags": {"type": "array", "items": ref("ImageTag")}},
+            "additionalProperties": False,
+        }
+        self.schemas["OCIDescriptor"] = {
+            "type": "object", "required": ["mediaType", "digest", "size"],
+            "properties": {
+                "mediaType": {"type": "string"},
+                "digest": ref("OCIDigest"),
+                "size": {"type": "integer", "format": "int64", "minimum": 0},
+                "artifactType": {"type": "string"},
+                "annotations": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+            "additionalProperties": False,
+        }
+        self.schemas["OCIReferrersIndex"] = {
+            "type": "object", "required": ["schemaVersion", "mediaType", "manifests"],
+            "properties": {
+                "schemaVersion": {"type": "integer", "const": 2},
+                "mediaType": {"type": "string", "const": OCI_INDEX},
+                "manifests": {"type": "array", "items": ref("OCIDescriptor")},
+            },
+            "additionalProperties": False,
+        }
+        self.schemas["OCIManifest"] = {
+            "type": "object",
+            "description": "An image manifest or index (OCI or Docker schema 2), stored and served byte for byte. "
+                           "Only the members Signet reasons about are listed.",
+            "required": ["schemaVersion"],
+            "properties": {
+                "schemaVersion": {"type": "integer", "const": 2},
+                "mediaType": {"type": "string"},
+                "artifactType": {"type": "string"},
+                "config": ref("OCIDescriptor"),
+                "layers": {"type": "array", "items": ref("OCIDescriptor")},
+                "manifests": {"type": "array", "items": ref("OCIDescriptor")},
+                "subject": ref("OCIDescriptor"),
+            },
+        }
+        for name, (wire, header) in OCI_HEADERS.items():
+            self.headers[name] = copy.deepcopy(header)
+        common = {"Docker-Distribution-API-Version": {"$ref": "#/components/headers/RegistryAPIVersion"},
+                  "x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"}}
+        for name, status, code, extra in (("OCIUnauthorized", 401, "UNAUTHORIZED", {"WWW-Authenticate": "WWWAuthenticate"}),
+                                          ("OCIDenied", 403, "DENIED", {}), ("OCIServerError", 500, "UNKNOWN", {})):
+            headers = dict(common)
+            headers.update({wire: {"$ref": f"#/components/headers/{component}"} for wire, component in extra.items()})
+            description = f"`{code}`: {OCI_ERROR_MEANINGS[code]}."
+            self.responses[name] = {"description": description + "\n", "headers": headers,
+                                    "content": {OCI_JSON: {"schema": ref("OCIErrorResponse")}},
+                                    "x-signet-error-codes": [code]}
+            self.responses[name + "Head"] = {"description": description + " No body (HEAD).\n", "headers": headers,
+                                             "x-signet-error-codes": [code]}
+
+    # ---- operations ----------------------------------------------------------------------------------------
+
+    def operation(self, key: tuple[str, str]) -> dict:
+        method, path = key
+        op = OCI_OPERATIONS[key]
+        head = method == "HEAD"
+        common = {"Docker-Distribution-API-Version": {"$ref": "#/components/headers/RegistryAPIVersion"},
+                  "x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"}}
+        result: dict = {"tags": [OCI_TAGS[op["tag"]]], "operationId": op["operationId"], "summary": op["summary"]}
+        if op.get("description"):
+            result["description"] = op["description"] + "\n"
+        result["security"] = OCI_SECURITY
+        parameters = []
+        for parameter in op.get("parameters", []):
+            parameters.append({"$ref": f"#/components/parameters/{parameter}"} if isinstance(parameter, str) else parameter)
+        if parameters:
+            result["parameters"] = parameters
+        body = op.get("requestBody")
+        if body == "manifest":
+            types = self.manifest_types()
+            result["requestBody"] = {
+                "required": True,
+                "description": "The manifest. `Content-Type` is its media type (parameters ignored); it may be omitted "
+                               "when the manifest has a `mediaType`, and must equal it when both are given. At most "
+                               "4 MiB.",
+                "content": {media: {"schema": ref("OCIManifest")} for media in types},
+            }
+        elif body in ("blob", "blob-optional"):
+            result["requestBody"] = {
+                "required": body == "blob",
+                "description": "Bytes of the blob (streamed to disk, hashed on the way)." if body == "blob" else
+                               "Bytes of the blob, or empty.",
+                "content": {"application/octet-stream": {}},
+            }
+        responses: dict[str, dict] = {}
+        for status, (description, header_names, content) in op["responses"].items():
+            headers = dict(common)
+            headers.update({OCI_HEADERS[name][0]: {"$ref": f"#/components/headers/{name}"} for name in header_names})
+            response: dict = {"description": description + "\n", "headers": headers}
+            if content == "manifests":
+                response["content"] = {media: {"schema": ref("OCIManifest")} for media in self.manifest_types()}
+            elif content == "blob":
+                response["content"] = {"application/octet-stream": {}}
+            elif content:
+                response["content"] = {media: {"schema": schema} for media, schema in content.items()}
+            responses[status] = response
+        by_status: dict[int, list[str]] = {}
+        for status, code in self.errors(key):
+            by_status.setdefault(status, []).append(code)
+        for status, codes in sorted(by_status.items()):
+            shared = {401: "OCIUnauthorized", 403: "OCIDenied", 500: "OCIServerError"}.get(status)
+            if shared and codes == [self.responses[shared]["x-signet-error-codes"][0]]:
+                responses[str(status)] = {"$ref": f"#/components/responses/{shared}{'Head' if head else ''}"}
+                continue
+            meaning = {code: OCI_ERROR_MEANINGS.get((op["operationId"], code)) or OCI_ERROR_MEANINGS[code] for code in codes}
+            if len(codes) == 1:
+                description = f"`{codes[0]}`: {meaning[codes[0]]}."
+            else:
+                description = "\n".join(["`errors[0].code` is one of:", ""] + [f"- `{c}`: {meaning[c]}" for c in codes])
+            response = {"description": description + (" No body (HEAD)." if head else "") + "\n", "headers": dict(common)}
+            if not head:
+                response["content"] = {OCI_JSON: {"schema": ref("OCIErrorResponse")}}
+            response["x-signet-error-codes"] = codes
+            responses[str(status)] = response
+        result["responses"] = dict(sorted(responses.items()))
+        return result
+
+    def layer_download(self) -> dict:
+        """GET /_signet/layers/{digest}, read from LayerDownloadURL.swift."""
+        source = LAYER_DOWNLOAD_SWIFT.read_text()
+        route = re.search(r'router\.get\("/_signet/layers/:digest"\)(.*?)\n    \}\n', source, re.S)
+        if not route:
+            raise SpecError(f"{LAYER_DOWNLOAD_SWIFT.name}: no router.get(\"/_signet/layers/:digest\")")
+        body = route.group(1)
+        query = re.findall(r'query\.get\("(\w+)"\)', body)
+        if sorted(query) != sorted(LAYER_DOWNLOAD_QUERY):
+            raise SpecError(f"{LAYER_DOWNLOAD_SWIFT.name} reads {sorted(query)}, LAYER_DOWNLOAD_QUERY has "
+                            f"{sorted(LAYER_DOWNLOAD_QUERY)}")
+        answers: dict[int, dict] = {}
+        for status, content_type, message in re.findall(
+                r'Response\(status: \.(\w+), headers: \[\.contentType: "([^"]+)"\], body: [^\n]*ByteBuffer\(string: "([^"]*)"\)', body):
+            entry = answers.setdefault(swift_routes.STATUSES[status], {"type": content_type, "messages": []})
+            if entry["type"] != content_type:
+                raise SpecError(f"{LAYER_DOWNLOAD_SWIFT.name}: {status} is sent with two content types")
+            entry["messages"].append(message.replace("\\n", "\n"))
+        success = re.search(r'let headers: HTTPFields = \[\.contentType: "([^"]+)"', body)
+        if success and re.search(r"Response\(status: \.ok, headers: headers", body):
+            answers[200] = {"type": success.group(1), "messages": []}
+        if sorted(answers) != sorted(LAYER_DOWNLOAD_MEANINGS):
+            raise SpecError(f"{LAYER_DOWNLOAD_SWIFT.name} answers {sorted(answers)}, LAYER_DOWNLOAD_MEANINGS has "
+                            f"{sorted(LAYER_DOWNLOAD_MEANINGS)}")
+        parameters = [{"name": "digest", "in": "path", "required": True, "description": "The layer's digest.",
+                       "schema": ref("OCIDigest")}]
+        for name, (description, schema) in LAYER_DOWNLOAD_QUERY.items():
+            parameters.append({"name": name, "in": "query", "required": True, "description": description,
+                               "schema": schema})
+        responses = {}
+        for status, answer in sorted(answers.items()):
+            response: dict = {"description": LAYER_DOWNLOAD_MEANINGS[status] + "\n",
+                              "headers": {"x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"}}}
+            if status == 200:
+                response["headers"]["Content-Length"] = {"$ref": "#/components/headers/ContentLength"}
+                response["content"] = {answer["type"]: {}}
+            else:
+                response["content"] = {answer["type"]: {"schema": {"type": "string", "enum": answer["messages"]}}}
+            responses[str(status)] = response
+        responses["500"] = {"$ref": "#/components/responses/ServerError"}
+        return {"get": {
+            "tags": ["Layers"],
+            "operationId": "SignetLayerDownload",
+            "summary": "Downloads a layer through a presigned URL from GetDownloadUrlForLayer.",
+            "description": "The counterpart of the presigned Amazon S3 URLs ECR hands out: no credentials, valid for "
+                           "1 hour, one layer. Errors are plain text (S3's XML errors are not emulated).\n",
+            "security": [],
+            "parameters": parameters,
+            "responses": responses,
+        }}
+
+    def build_paths(self) -> dict:
+        self.verify()
+        self.build_components()
+        paths: dict[str, dict] = {"/_signet/layers/{digest}": self.layer_download()}
+        for _, path, _ in swift_routes.oci_routes():  # source order
+            paths.setdefault(path, {})
+        for method, path in OCI_OPERATIONS:
+            paths[path][method.lower()] = self.operation((method, path))
+        return paths
 
 
 class Dumper(yaml.SafeDumper):
