@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "SignetCLI",
             dependencies: [
-                "SignetServer", "SignetDomain", "SignetNotary",
+                "SignetServer", "SignetDomain", "SignetNotary", "SignetWire",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -93,8 +93,9 @@ let package = Package(
         .testTarget(
             name: "SignetServerTests",
             dependencies: [
-                "SignetServer", "SignetStorage", "SignetDomain", "SignetNotary",
+                "SignetServer", "SignetStorage", "SignetDomain", "SignetNotary", "SignetWire",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: settings

@@ -9,13 +9,14 @@ Static checks (no server needed):
   1. the document is a valid OpenAPI 3.1 document (openapi-spec-validator);
   2. its (method, path) pairs are listed;
   3. they are exactly the routes the Swift sources register: every `router.<method>("<path>"` line of the
-     controllers, `:name` segments read as `{name}`, with `/ecr/:operation` expanded to every
+     controllers (AdminController's /_signet/health, /_signet/ca.pem and /metrics included), `:name` segments read
+     as `{name}`, with `/ecr/:operation` expanded to every
      table.register/table.alias name in ECRController.swift, plus the OCI distribution routes under /v2/, which
      OCIController registers as catch-alls (`router.group("v2")`, `group.on("**", method:)`): their (method, path)
      pairs are derived by scripts/swift_routes.py from OCIRoute.init (which parses a /v2/ path from its end) and
      the `case (.route, .method)` patterns of OCIController.respond, `{name}` standing for a repository name with
-     its `/` unescaped. The Signer routes (SignerController.swift addRoutes) and the /v2/ routes are also compared
-     on their own, both ways;
+     its `/` unescaped. The Signer routes (SignerController.swift addRoutes: profiles, platforms, tags, signing jobs,
+     GET /revocations) and the /v2/ routes are also compared on their own, both ways;
   4. openapi.yaml is what scripts/gen-openapi.py generates now (skip with --skip-stale, e.g. when the installed
      botocore differs from the one the spec was generated with).
 
@@ -25,8 +26,14 @@ response against the spec: status declared, Content-Type, x-amzn-RequestId, body
 (jsonschema, draft 2020-12), and for errors that the code is one of the response's x-signet-error-types (ECR: the
 body's __type, equal to X-Amzn-ErrorType; Signer: X-Amzn-ErrorType, with a `{"message"}`-only body). The Signer
 part creates, reads, lists, tags (ARN percent-encoded into the path, `%2F` included), permits, revokes and
-cancels profiles, checks a few values (tags after a round trip, statuses) and that JSON keys come sorted. The
-registry part logs in (GetAuthorizationToken, then HTTP Basic `AWS:<password>` on /v2/), uploads blobs (monolithic,
+cancels profiles, checks a few values (tags after a round trip, statuses) and that JSON keys come sorted; then
+signs: PutSigningProfile, SignPayload with a Notary payload (the envelope is decoded: ES384, signing scheme
+notary.x509.signingAuthority, the AWS attributes in the protected header and not critical, no verificationPlugin,
+an x5c chain of a leaf and the root served by GET /_signet/ca.pem) and its refusals, DescribeSigningJob,
+ListSigningJobs (filters, paging, bad parameters), GetRevocationStatus before and after RevokeSignature and around
+a profile-version revocation's effective time (sent with `Host: data-<host>`, certificateHashes computed from the
+chain as Signer defines them), and GET /metrics (signet_signatures_total grows by the jobs made, the cost is $0.02
+each). The registry part logs in (GetAuthorizationToken, then HTTP Basic `AWS:<password>` on /v2/), uploads blobs (monolithic,
 chunked, mounted), pushes and re-pushes a manifest, pulls it, pushes a referrer and lists referrers, tags and the
 catalog, checks 401 (with a Basic challenge) without credentials and 403 with a forged password, and drives the ECR
 layer API (InitiateLayerUpload, UploadLayerPart, CompleteLayerUpload, BatchCheckLayerAvailability,
@@ -61,7 +68,8 @@ CONTROLLERS = ROOT / "Sources/SignetServer/Controllers"
 ECR_CONTROLLER = CONTROLLERS / "ECRController.swift"
 SIGNER_CONTROLLER = CONTROLLERS / "SignerController.swift"
 TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921."
-SIGNER_TAGS = {"Signing profiles", "Profile permissions", "Signing platforms", "Signer tags", "Signing jobs"}
+SIGNER_TAGS = {"Signing profiles", "Profile permissions", "Signing platforms", "Signer tags", "Signing jobs",
+               "Revocation status"}
 ROUTE = r'router\.(get|put|post|delete|head|patch)\("([^"]*)"'
 
 METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
@@ -292,9 +300,10 @@ class Live:
         return payload
 
     def rest(self, operation_id: str, path_params: dict | None = None, query: list | None = None, body=None,
-             expect: int = 200, code: str | None = None, safe: str = ""):
+             expect: int = 200, code: str | None = None, safe: str = "", headers: dict | None = None):
         """Calls a Signer (rest-json) operation: path parameters percent-encoded (characters in `safe` left as
-        they are), query as (key, value) pairs (repeat a key for a list), body JSON-encoded. Checks the response
+        they are), query as (key, value) pairs (repeat a key for a list), body JSON-encoded, extra request headers.
+        Checks the response
         against the operation's documented responses; for errors, that X-Amzn-ErrorType is declared (and is
         `code` when given)."""
         path, method, operation = self.ops[operation_id]
@@ -303,8 +312,9 @@ class Live:
             url = url.replace("{" + name + "}", urllib.parse.quote(value, safe=safe))
         if query:
             url += "?" + urllib.parse.urlencode(query)
-        status, headers, raw = self.curl(method.upper(), url, body, content_type="application/json")
-        label = f"{method.upper()} {url} -> {status}" + (f" {headers['x-amzn-errortype']}" if "x-amzn-errortype" in headers else "")
+        status, headers, raw = self.curl(method.upper(), url, body, headers, content_type="application/json")
+        shown = url if len(url) <= 160 else url[:150] + "...(" + str(len(url)) + ")"
+        label = f"{method.upper()} {shown} -> {status}" + (f" {headers['x-amzn-errortype']}" if "x-amzn-errortype" in headers else "")
         problems = []
         if status != expect:
             problems.append(f"expected status {expect}")
@@ -625,6 +635,172 @@ class Live:
             self.failures += 1
             print(f"FAIL: {label}: expected {expected!r}, got {actual!r}")
 
+    # ---- SignPayload, signing jobs, revocation, the root CA and /metrics -------------------------------------
+
+    def metrics(self, registry: str, region: str) -> tuple[int, str | None]:
+        """GET /metrics: (signet_signatures_total, signet_signatures_cost_dollars) of one registry (0, None when absent)."""
+        _, raw, _ = self.request("SignetMetrics")
+        samples = dict(re.findall(r'^(\w+)\{registry="' + registry + '",region="' + region + r'"\} (\S+)$',
+                                  raw.decode(errors="replace"), re.M))
+        return int(samples.get("signet_signatures_total", "0")), samples.get("signet_signatures_cost_dollars")
+
+    @staticmethod
+    def tbs(certificate: bytes) -> bytes:
+        """The TBSCertificate of a DER certificate: the first element of its outer SEQUENCE, header included."""
+        def header(offset: int) -> tuple[int, int]:  # (content start, content length) of the element at offset
+            length = certificate[offset + 1]
+            if length < 0x80:
+                return offset + 2, length
+            count = length & 0x7F
+            return offset + 2 + count, int.from_bytes(certificate[offset + 2:offset + 2 + count], "big")
+        start, _ = header(0)
+        content, length = header(start)
+        return certificate[start:content + length]
+
+    def certificate_hashes(self, chain: list[bytes]) -> list[str]:
+        """Signer's certificateHashes: hex SHA-384(TBS(cert)) + hex SHA-384(TBS(issuer)), the root with itself."""
+        return [hashlib.sha384(self.tbs(cert)).hexdigest()
+                + hashlib.sha384(self.tbs(chain[min(i + 1, len(chain) - 1)])).hexdigest() for i, cert in enumerate(chain)]
+
+    def run_signing_jobs(self, run: str, notation: str, canceled: str) -> None:
+        fmt = "application/vnd.cncf.notary.payload.v1+json"
+        profile_name, missing = f"smoke_{run}_signer", f"smoke_{run}_missing"
+        target = {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                  "digest": "sha256:" + hashlib.sha256(run.encode()).hexdigest(), "size": 42}
+        payload_bytes = json.dumps({"targetArtifact": target}).encode()
+        payload = base64.b64encode(payload_bytes).decode()
+
+        def sign(profile: str, **extra):
+            expect, code = extra.pop("expect", 200), extra.pop("code", None)
+            body = {"profileName": profile, "payload": payload, "payloadFormat": fmt, **extra}
+            return self.rest("SignPayload", body=body, expect=expect, code=code)
+
+        # The root CA
+        _, pem, _ = self.request("SignetRootCA")
+        pem_text = pem.decode(errors="replace")
+        root_der = base64.b64decode("".join(line for line in pem_text.splitlines() if not line.startswith("-----")) or "")
+
+        profile = self.rest("PutSigningProfile", {"profileName": profile_name}, body={"platformId": notation})
+        version_arn = profile.get("profileVersionArn", f"arn:aws:signer:us-east-1:123456789012:/signing-profiles/{profile_name}/x")
+        _, _, _, region, account = version_arn.split(":")[:5]
+        total_before, _ = self.metrics(account, region)
+
+        # SignPayload
+        signed = sign(profile_name)
+        job_id = signed.get("jobId", "missing-job")
+        metadata = signed.get("metadata", {})
+        job_arn = metadata.get("com.amazonaws.signer.signingJob", "")
+        self.same("SignPayload: jobOwner", signed.get("jobOwner"), account)
+        self.same("SignPayload: metadata", metadata, {
+            "com.amazonaws.signer.signingJob": f"arn:aws:signer:{region}:{account}:/signing-jobs/{job_id}",
+            "com.amazonaws.signer.signingProfileVersion": version_arn})
+        try:
+            envelope = json.loads(base64.b64decode(signed.get("signature", "")))
+            protected = json.loads(base64.urlsafe_b64decode(envelope["protected"] + "=" * (-len(envelope["protected"]) % 4)))
+            signed_payload = base64.urlsafe_b64decode(envelope["payload"] + "=" * (-len(envelope["payload"]) % 4))
+            chain = [base64.b64decode(cert) for cert in envelope["header"]["x5c"]]
+        except (ValueError, KeyError, TypeError) as error:
+            envelope, protected, signed_payload, chain = {}, {}, b"", []
+            self.same(f"SignPayload: signature is a JWS envelope ({error})", False, True)
+        self.same("envelope: JWS JSON members", sorted(envelope), ["header", "payload", "protected", "signature"])
+        self.same("envelope: the payload is the one sent", signed_payload, payload_bytes)
+        self.same("envelope: alg, cty, signing scheme", (protected.get("alg"), protected.get("cty"),
+                  protected.get("io.cncf.notary.signingScheme")), ("ES384", fmt, "notary.x509.signingAuthority"))
+        self.same("envelope: crit", sorted(protected.get("crit", [])), ["io.cncf.notary.authenticSigningTime",
+                  "io.cncf.notary.expiry", "io.cncf.notary.signingScheme"])
+        self.same("envelope: AWS attributes (not critical)",
+                  (protected.get("com.amazonaws.signer.signingProfileVersion"), protected.get("com.amazonaws.signer.signingJob")),
+                  (version_arn, job_arn))
+        self.same("envelope: no verificationPlugin",
+                  [k for k in {**protected, **envelope.get("header", {})} if "verificationPlugin" in k], [])
+        self.same("envelope: x5c is leaf + the root of /_signet/ca.pem", (len(chain), chain[-1:] == [root_der]), (2, True))
+        signing_time = protected.get("io.cncf.notary.authenticSigningTime", "2000-01-01T00:00:00Z")
+
+        sign(canceled, expect=400, code="ValidationException")  # Canceled profile
+        sign(missing, expect=404, code="ResourceNotFoundException")
+        sign(profile_name, profileOwner="111122223333", expect=404, code="ResourceNotFoundException")
+        sign(profile_name, profileOwner="12", expect=400, code="ValidationException")
+        sign(profile_name, payloadFormat="application/json", expect=400, code="ValidationException")
+        sign(profile_name, payload=base64.b64encode(b'{"targetArtifact":{}}').decode(), expect=400, code="ValidationException")
+        sign(profile_name, payload="", expect=400, code="ValidationException")
+        sign(profile_name, payload=base64.b64encode(b" " * 4097).decode(), expect=400, code="ValidationException")
+        sign(profile_name, payload="!!!", expect=400, code="SerializationException")
+        self.rest("SignPayload", body={"profileName": profile_name, "payload": payload}, expect=400, code="ValidationException")
+
+        # DescribeSigningJob, ListSigningJobs
+        job = self.rest("DescribeSigningJob", {"jobId": job_id})
+        self.same("DescribeSigningJob", (job.get("status"), job.get("profileName"), job.get("profileVersion"),
+                                         "revocationRecord" in job),
+                  ("Succeeded", profile_name, profile.get("profileVersion"), False))
+        self.rest("DescribeSigningJob", {"jobId": "00000000-0000-0000-0000-000000000000"},
+                  expect=404, code="ResourceNotFoundException")
+
+        def listed(query: list, expect: int = 200, code: str | None = None) -> list[str]:
+            return [j.get("jobId") for j in self.rest("ListSigningJobs", query=query, expect=expect, code=code).get("jobs", [])]
+        now_iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.same("ListSigningJobs lists the job", job_id in listed([]), True)
+        self.same("ListSigningJobs filters", (job_id in listed([("status", "Succeeded"), ("platformId", notation)]),
+                                              listed([("status", "Failed")]),
+                                              job_id in listed([("isRevoked", "true")]),
+                                              job_id in listed([("signatureExpiresAfter", now_iso)]),
+                                              job_id in listed([("signatureExpiresBefore", now_iso)]),
+                                              job_id in listed([("jobInvoker", account)])),
+                  (True, [], False, True, False, True))
+        page = self.rest("ListSigningJobs", query=[("maxResults", "1")])
+        if page.get("nextToken"):
+            self.rest("ListSigningJobs", query=[("maxResults", "1"), ("nextToken", page["nextToken"])])
+        for bad in (("status", "Bogus"), ("maxResults", "0"), ("maxResults", "x"), ("isRevoked", "maybe"),
+                    ("signatureExpiresBefore", "yesterday"), ("nextToken", "bogus")):
+            self.rest("ListSigningJobs", query=[bad], expect=400, code="ValidationException")
+
+        # GetRevocationStatus (sent with the host prefix clients use), RevokeSignature
+        hashes = self.certificate_hashes(chain) if chain else ["0" * 192]
+
+        def revocation(job_arn_: str, timestamp: str = signing_time, drop: str | None = None, **changes) -> list:
+            query = [("signatureTimestamp", timestamp), ("platformId", notation), ("profileVersionArn", version_arn),
+                     ("jobArn", job_arn_)] + [("certificateHashes", h) for h in hashes]
+            query = [(k, changes.get(k, v)) for k, v in query if k != drop]
+            expect = 400 if drop or changes else 200
+            answer = self.rest("GetRevocationStatus", query=query, expect=expect,
+                               code="ValidationException" if expect == 400 else None,
+                               headers={"Host": "data-" + urllib.parse.urlsplit(self.base).netloc})
+            return answer.get("revokedEntities")
+        self.same("GetRevocationStatus before any revocation", revocation(job_arn), [])
+        for parameter in ("signatureTimestamp", "platformId", "profileVersionArn", "jobArn", "certificateHashes"):
+            revocation(job_arn, drop=parameter)
+        revocation(job_arn, signatureTimestamp="yesterday")
+        revocation(job_arn, platformId="Nope-Platform")
+        revocation(job_arn, jobArn="arn:too-short")
+
+        self.rest("RevokeSignature", {"jobId": job_id}, body={"reason": ""}, expect=400, code="ValidationException")
+        self.rest("RevokeSignature", {"jobId": job_id}, body={}, expect=400, code="ValidationException")
+        self.rest("RevokeSignature", {"jobId": job_id}, body={"reason": "smoke", "jobOwner": "1"},
+                  expect=400, code="ValidationException")
+        self.rest("RevokeSignature", {"jobId": "00000000-0000-0000-0000-000000000000"}, body={"reason": "smoke"},
+                  expect=404, code="ResourceNotFoundException")
+        self.rest("RevokeSignature", {"jobId": job_id}, body={"reason": "smoke"})
+        self.rest("RevokeSignature", {"jobId": job_id}, body={"reason": "again"})  # idempotent
+        record = self.rest("DescribeSigningJob", {"jobId": job_id}).get("revocationRecord", {})
+        self.same("revocationRecord keeps the first reason", record.get("reason"), "smoke")
+        self.same("ListSigningJobs isRevoked=true", job_id in listed([("isRevoked", "true")]), True)
+        self.same("GetRevocationStatus after RevokeSignature", revocation(job_arn), [job_arn])
+
+        # A profile-version revocation applies from its effective time on
+        second = sign(profile_name)
+        second_arn = second.get("metadata", {}).get("com.amazonaws.signer.signingJob", job_arn)
+        effective = int(time.time()) - 3600
+        self.rest("RevokeSigningProfile", {"profileName": profile_name}, body={
+            "profileVersion": profile.get("profileVersion", "AAAAAAAAAA"), "reason": "smoke", "effectiveTime": effective})
+        self.same("GetRevocationStatus: signed after the effective time", revocation(second_arn), [version_arn])
+        before_effective = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(effective - 60))
+        self.same("GetRevocationStatus: signed before the effective time", revocation(second_arn, before_effective), [])
+        sign(profile_name, expect=400, code="ValidationException")  # Revoked profile
+
+        # /metrics counts the two jobs
+        total, cost = self.metrics(account, region)
+        self.same("/metrics: signet_signatures_total grew by the jobs made", total - total_before, 2)
+        self.same("/metrics: signet_signatures_cost_dollars = total x $0.02", cost, f"{total * 0.02:.2f}")
+
     def run_signer(self, run: str) -> None:
         notation = "Notation-OCI-SHA384-ECDSA"
         name, other, missing = f"smoke_{run}", f"smoke_{run}_revoked", f"smoke_{run}_missing"
@@ -734,6 +910,7 @@ class Live:
 
         # Signing jobs
         self.rest("StartSigningJob", body={"profileName": name}, expect=400, code="ValidationException")
+        self.run_signing_jobs(run, notation, canceled=name)
 
     def run(self) -> bool:
         run = uuid.uuid4().hex[:8]

@@ -11,15 +11,18 @@ Where things come from:
     ECR and Signer models of the *installed* botocore, read at run time (nothing of them is kept here);
   * which members exist at all: the hand-kept SIGNET_SHAPES (ECR) and SIGNER_SHAPES tables below, i.e. only the
     members Signet's wire shapes (Sources/SignetWire/ECR/ECRShapes.swift and ECRLayerShapes.swift,
-    Sources/SignetWire/Signer/SignerShapes.swift) read or write. Both tables are verified against those files on
+    Sources/SignetWire/Signer/SignerShapes.swift and SigningJobShapes.swift) read or write. Both tables are verified against those files on
     every run, so a member added in Swift without updating a table is an error, not a silently stale spec;
   * which ECR operations exist: OPERATIONS and ALIASES, verified against ECRController.makeDispatcher's
     table.register / table.alias lines; every error code documented for an ECR operation must be written
     somewhere in Sources/SignetWire/{ECR,AWS}, and the extra members of InvalidLayerPartException's body are
     read from ECRErrorMapping.swift and checked against the model's exception shape;
   * the Signer routes and what each handler reads and writes (path and query parameters, body type, output
-    type): SIGNER_OPERATIONS, verified against SignerController.swift (addRoutes and the handler bodies), and the
-    Signer error statuses, read from SignerErrorMapping.swift and checked against the model's;
+    type): SIGNER_OPERATIONS, verified against SignerController.swift (addRoutes and the handler bodies: query
+    parameters read with query.get/getAll, RestJSON.bool/int/date or a handler-local `required("...")`), and the
+    Signer error statuses, read from SignerErrorMapping.swift and checked against the model's. Timestamps in query
+    strings (ListSigningJobs, GetRevocationStatus) are ISO-8601 strings (SIGNER_PARAMETER_OVERRIDES); an operation
+    with a model host prefix (GetRevocationStatus: `data-`) says so in its description;
   * which error codes an operation can return: the model's list for the operation, minus NOT_PRODUCED /
     SIGNER_NOT_PRODUCED, plus the protocol-level codes (ECR: SerializationException, ValidationException,
     UnknownOperationException, and AccessDeniedException where the input has registryId; Signer:
@@ -31,7 +34,10 @@ Where things come from:
     documented there must be one Signet sends (OCIError(status:code:) in OCIError.swift, OCIController.swift and
     ErrorFramingMiddleware.swift), and every code Signet sends must be documented;
   * GET /_signet/layers/{digest} (GetDownloadUrlForLayer's presigned URLs): its query parameters, statuses,
-    content types and plain-text messages are read from LayerDownloadURL.swift.
+    content types and plain-text messages are read from LayerDownloadURL.swift;
+  * the admin routes (GET /_signet/health, /_signet/ca.pem, /metrics): ADMIN_ROUTES and ADMIN_METRICS, verified
+    against AdminController.swift (paths in order, each route's Content-Type, the metric families with their types
+    and labels, and the price per signature stated in the HELP text).
 
 Output is deterministic for a given botocore version and source tree (no dates, no dict-order accidents).
 """
@@ -64,7 +70,9 @@ ECR_CONTROLLER_SWIFT = ROOT / "Sources/SignetServer/Controllers/ECRController.sw
 ECR_ERRORS_SWIFT = ROOT / "Sources/SignetWire/ECR/ECRErrorMapping.swift"
 LAYER_DOWNLOAD_SWIFT = ROOT / "Sources/SignetServer/Controllers/LayerDownloadURL.swift"
 VERSION_SWIFT = ROOT / "Sources/SignetServer/ServerConfiguration.swift"
+ADMIN_CONTROLLER_SWIFT = ROOT / "Sources/SignetServer/Controllers/AdminController.swift"
 SIGNER_SHAPES_SWIFT = ROOT / "Sources/SignetWire/Signer/SignerShapes.swift"
+SIGNING_JOB_SHAPES_SWIFT = ROOT / "Sources/SignetWire/Signer/SigningJobShapes.swift"
 SIGNER_ERRORS_SWIFT = ROOT / "Sources/SignetWire/Signer/SignerErrorMapping.swift"
 SIGNER_CONTROLLER_SWIFT = ROOT / "Sources/SignetServer/Controllers/SignerController.swift"
 AWS_ERROR_SWIFT = ROOT / "Sources/SignetWire/AWS/AWSError.swift"
@@ -348,12 +356,20 @@ SIGNER_OPERATIONS = [
     ("ListTagsForResource", "SignerListTagsForResource", "Signer tags", ""),
     ("UntagResource", "SignerUntagResource", "Signer tags", "tagKeys"),
     ("StartSigningJob", "StartSigningJob", "Signing jobs", ""),
+    ("SignPayload", "SignPayload", "Signing jobs", ""),
+    ("ListSigningJobs", "ListSigningJobs", "Signing jobs",
+     "status platformId requestedBy maxResults nextToken isRevoked signatureExpiresBefore signatureExpiresAfter jobInvoker"),
+    ("DescribeSigningJob", "DescribeSigningJob", "Signing jobs", ""),
+    ("RevokeSignature", "RevokeSignature", "Signing jobs", ""),
+    ("GetRevocationStatus", "GetRevocationStatus", "Revocation status",
+     "signatureTimestamp platformId profileVersionArn jobArn certificateHashes"),
 ]
 
 # Operations whose handler collects the body without decoding it and always fails.
 SIGNER_ALWAYS_FAILS = {"StartSigningJob"}
 
-# Model shape -> (Swift type in SignerShapes.swift, the body members Signet reads/writes; "?" = Swift Optional).
+# Model shape -> (Swift type in SignerShapes.swift or SigningJobShapes.swift, the body members Signet reads/writes;
+# "?" = Swift Optional).
 # Request shapes list body members only; path and query members are parameters (SIGNER_OPERATIONS).
 # Request shapes without body members (GetSigningProfileRequest, ...) are not listed.
 SIGNER_SHAPES = {
@@ -395,7 +411,23 @@ SIGNER_SHAPES = {
     "TagResourceResponse": ("EmptyShape", ""),
     "UntagResourceResponse": ("EmptyShape", ""),
     "ListTagsForResourceResponse": ("SignerTagsOutput", "tags"),
+    # Signing jobs (SigningJobShapes.swift)
+    "SignPayloadRequest": ("SignPayloadInput", "profileName profileOwner? payload payloadFormat"),
+    "SignPayloadResponse": ("SignPayloadOutput", "jobId jobOwner metadata signature"),
+    "DescribeSigningJobResponse": ("DescribeSigningJobOutput",
+                                   "jobId platformId platformDisplayName profileName profileVersion createdAt completedAt "
+                                   "signatureExpiresAt requestedBy status statusReason revocationRecord? jobOwner jobInvoker"),
+    "SigningJobRevocationRecord": ("JobRevocationShape", "reason revokedAt revokedBy"),
+    "ListSigningJobsResponse": ("ListSigningJobsOutput", "jobs nextToken?"),
+    "SigningJob": ("SigningJobShape", "jobId createdAt status isRevoked profileName profileVersion platformId "
+                   "platformDisplayName signatureExpiresAt jobOwner jobInvoker"),
+    "RevokeSignatureRequest": ("RevokeSignatureInput", "jobOwner? reason"),
+    "GetRevocationStatusResponse": ("RevocationStatusOutput", "revokedEntities"),
 }
+
+# Query parameters the model requires that the handler passes on and SignerService refuses when absent (so the
+# handler itself shows no `.notNull` check): (operation, parameter).
+SIGNER_REQUIRED_IN_SERVICE = {("UntagResource", "tagKeys")}  # BadRequestException: tagKeys is missing
 
 # Optional in Swift, but Signet always writes them (the profile's validity period is always complete).
 SIGNER_ALWAYS_WRITTEN = {("SignatureValidityPeriod", "value"), ("SignatureValidityPeriod", "type")}
@@ -417,11 +449,38 @@ SIGNER_OUTPUT_OVERRIDES = {
         "description": "Signet's catalog uses `AWS` for every platform (the model's enum lists only `AWSIoT`)."},
     ("HashAlgorithmOptions", "allowedValues"): {"type": "array", "items": _HASH, "description": _HASH_NOTE},
     ("HashAlgorithmOptions", "defaultValue"): {**_HASH, "description": _HASH_NOTE},
+    ("SignPayloadResponse", "signature"): {
+        "type": "string", "contentEncoding": "base64", "contentMediaType": "application/jose+json",
+        "description": "The whole Notary Project JWS envelope (`application/jose+json`: `payload`, `protected`, "
+                       "`header` with the `x5c` chain leaf first, `signature`), base64-encoded: the bytes ECR managed "
+                       "signing stores as the signature layer."},
+    ("SignPayloadResponse", "metadata"): {
+        "type": "object",
+        "required": ["com.amazonaws.signer.signingJob", "com.amazonaws.signer.signingProfileVersion"],
+        "properties": {"com.amazonaws.signer.signingJob": {"type": "string", "description": "The job ARN."},
+                       "com.amazonaws.signer.signingProfileVersion": {"type": "string",
+                                                                       "description": "The profile-version ARN."}},
+        "additionalProperties": False,
+        "description": "The job ARN and the profile-version ARN, also signed into the envelope's protected header "
+                       "(extended attributes of the same names)."},
+    ("DescribeSigningJobResponse", "status"): {
+        "type": "string", "const": "Succeeded",
+        "description": "Signet signs synchronously: a job exists only once its signature is made."},
+    ("DescribeSigningJobResponse", "statusReason"): {"type": "string", "const": "Signing Succeeded"},
+    ("SigningJob", "status"): {
+        "type": "string", "const": "Succeeded",
+        "description": "Signet signs synchronously: a job exists only once its signature is made."},
 }
 
 # Query/path parameters whose schema is not the model's: (operation, parameter) -> schema.
+_QUERY_TIME = {"type": "string", "description": "ISO-8601 (`2026-11-30T01:41:09Z`, fractional seconds allowed), as the "
+                                               "AWS SDKs send timestamps in query strings; epoch seconds are accepted too."}
 SIGNER_PARAMETER_OVERRIDES = {
     ("ListSigningPlatforms", "category"): {"type": "string"},  # model enum [AWSIoT]; Signet's platforms say AWS
+    # The model's timestamps are epoch numbers in JSON bodies, ISO-8601 strings in query strings.
+    ("ListSigningJobs", "signatureExpiresBefore"): _QUERY_TIME,
+    ("ListSigningJobs", "signatureExpiresAfter"): _QUERY_TIME,
+    ("GetRevocationStatus", "signatureTimestamp"): _QUERY_TIME,
 }
 
 SIGNER_PARAMETER_NOTES = {
@@ -449,6 +508,25 @@ SIGNER_PARAMETER_NOTES = {
     "target": "Exact match on the platform's `target`.",
     "statementId": "The `statementId` of the permission to remove.",
     ("GetSigningPlatform", "platformId"): "A platform id, e.g. `Notation-OCI-SHA384-ECDSA`.",
+    "jobId": "The `jobId` SignPayload returned (a UUID).",
+    "status": "Only jobs with this status. Every Signet job is `Succeeded`, so `InProgress` and `Failed` list nothing.",
+    ("ListSigningJobs", "platformId"): "Only jobs of this platform.",
+    "requestedBy": "Only jobs requested by this principal (`arn:aws:iam::<account>:root` for Signet's callers).",
+    "isRevoked": "`true`: only jobs whose signature was revoked (RevokeSignature); `false`: only the others. `true` or "
+                 "`false` (case-insensitive); anything else is a ValidationException.",
+    "signatureExpiresBefore": "Only jobs whose signature expires before this time.",
+    "signatureExpiresAfter": "Only jobs whose signature expires after this time.",
+    "jobInvoker": "Only jobs signed by this account. Not validated: a value that is no account id matches nothing.",
+    "signatureTimestamp": "When the signature was made: the envelope's `io.cncf.notary.authenticSigningTime`. A "
+                          "profile-version revocation applies to signatures made at or after its effective time.",
+    ("GetRevocationStatus", "platformId"): "The signature's platform, `Notation-OCI-SHA384-ECDSA` for Notation "
+                                           "signatures; it must be a platform of the catalog.",
+    "profileVersionArn": "The envelope's `com.amazonaws.signer.signingProfileVersion` "
+                         "(`arn:aws:signer:<region>:<account>:/signing-profiles/<name>/<version>`).",
+    "jobArn": "The envelope's `com.amazonaws.signer.signingJob` (`arn:aws:signer:<region>:<account>:/signing-jobs/<jobId>`).",
+    "certificateHashes": "One per certificate of the chain: hex SHA-384 of its TBSCertificate followed by hex SHA-384 of "
+                         "its issuer's (the root paired with itself); repeat the key for several. At least one is required; "
+                         "Signet never revokes certificates, so they are not otherwise read.",
 }
 
 # Errors the model declares for an operation that Signet never returns.
@@ -464,6 +542,9 @@ SIGNER_NOT_PRODUCED = {
     "ListSigningPlatforms": ["AccessDeniedException"],
     "GetSigningPlatform": ["AccessDeniedException"],
     "StartSigningJob": ["ResourceNotFoundException", "AccessDeniedException"],
+    "ListSigningJobs": ["AccessDeniedException"],
+    "DescribeSigningJob": ["AccessDeniedException"],
+    "GetRevocationStatus": ["AccessDeniedException"],
 }
 # Errors beyond the model's list and the derived protocol-level ones (query-parameter validation).
 SIGNER_EXTRA_ERRORS = {
@@ -506,6 +587,33 @@ SIGNER_ERROR_MEANINGS = {
                                               "lists more than 200 keys or an invalid key",
     ("StartSigningJob", "ValidationException"): "always: StartSigningJob signs objects in Amazon S3, which Signet does "
                                                 "not emulate",
+    ("SignPayload", "ValidationException"): "a member is missing or breaks a constraint (`profileName`, `profileOwner`, "
+                                            "`payload` of 1-4096 bytes), `payloadFormat` is not "
+                                            "`application/vnd.cncf.notary.payload.v1+json`, the payload is not a Notary "
+                                            "Project payload (a JSON object with `targetArtifact` {`mediaType`, "
+                                            "`digest`, `size`}), or the profile is Canceled or Revoked or not a "
+                                            "Notation profile",
+    ("SignPayload", "SerializationException"): "the body is not a JSON object, a member has the wrong JSON type, or "
+                                               "`payload` is not base64",
+    ("SignPayload", "ResourceNotFoundException"): "no signing profile of that name exists in the account "
+                                                  "(`profileOwner`, default the caller's) and the caller's region",
+    ("SignPayload", "AccessDeniedException"): "`profileOwner` names another account whose profile policy does not "
+                                              "grant the caller `signer:SignPayload`",
+    ("ListSigningJobs", "ValidationException"): "`status` is not a job status, `isRevoked` is not a boolean, "
+                                                "`signatureExpiresBefore` or `signatureExpiresAfter` is not a timestamp, "
+                                                "`maxResults` is not an integer in 1-25, or `nextToken` was not issued by "
+                                                "Signet",
+    ("DescribeSigningJob", "ResourceNotFoundException"): "no signing job with that id exists in the caller's account "
+                                                         "and region",
+    ("RevokeSignature", "ValidationException"): "`reason` is missing or not 1-500 characters, or `jobOwner` is not a "
+                                                "12-digit account id",
+    ("RevokeSignature", "ResourceNotFoundException"): "no signing job with that id belongs to `jobOwner` (default: "
+                                                      "the caller) in the caller's region",
+    ("RevokeSignature", "AccessDeniedException"): "`jobOwner` names another account, and the policy of the job's "
+                                                  "profile does not grant the caller `signer:RevokeSignature`",
+    ("GetRevocationStatus", "ValidationException"): "a parameter is missing or empty (`certificateHashes` included), "
+                                                    "`signatureTimestamp` is not a timestamp, an ARN is not 20-2048 "
+                                                    "characters long, or `platformId` is not a platform of the catalog",
 }
 
 # What Signet decides, per operation (appended to the operation's description).
@@ -555,7 +663,40 @@ SIGNER_NOTES = {
     "UntagResource": ("- Success is `{}`."),
     "StartSigningJob": (
         "- Always a 400 ValidationException: StartSigningJob signs objects in Amazon S3, which Signet does not "
-        "emulate. The body is read and ignored."),
+        "emulate. The body is read and ignored. Container images are signed with SignPayload or by ECR managed "
+        "signing."),
+    "SignPayload": (
+        "- Only Active profiles of the Notation platform (`Notation-OCI-SHA384-ECDSA`) sign; `payloadFormat` must be "
+        "`application/vnd.cncf.notary.payload.v1+json` and `payload` a Notary Project payload "
+        "(`{\"targetArtifact\": {\"mediaType\", \"digest\", \"size\"}}`) of 1-4096 bytes.\n"
+        "- `signature` is the whole JWS envelope (JSON serialization, ES384 over P-384): signing scheme "
+        "`notary.x509.signingAuthority`; `io.cncf.notary.signingScheme`, `io.cncf.notary.authenticSigningTime` and "
+        "`io.cncf.notary.expiry` critical; the AWS attributes `com.amazonaws.signer.signingProfileVersion` and "
+        "`com.amazonaws.signer.signingJob` in the protected header but not critical, no `verificationPlugin`; the "
+        "`x5c` chain is a leaf certificate per profile version followed by Signet's root CA (`GET /_signet/ca.pem`).\n"
+        "- The signature expires after the profile's `signatureValidityPeriod`. Every call is a new job, recorded at "
+        "once as `Succeeded`, and counted by `GET /metrics`.\n"
+        "- With `profileOwner` set to another account, that account's profile signs only if its policy grants the "
+        "caller `signer:SignPayload` (AddProfilePermission); the job then belongs to the profile's owner."),
+    "ListSigningJobs": (
+        "- The caller's jobs in the region (SignPayload and ECR managed signing), newest first; pages hold up to "
+        "`maxResults` (default 25). Filters combine with AND."),
+    "DescribeSigningJob": (
+        "- `completedAt` equals `createdAt` (signing is synchronous); `revocationRecord` is present once the job was "
+        "revoked. `source`, `signedObject`, `signingMaterial`, `overrides` and `signingParameters` are never written "
+        "(no S3)."),
+    "RevokeSignature": (
+        "- The job's signature is reported revoked by GetRevocationStatus from then on, whatever the signature "
+        "time. Revoking a revoked job succeeds and keeps the first `revocationRecord`.\n"
+        "- With `jobOwner` set to another account, the policy of the job's profile must grant the caller "
+        "`signer:RevokeSignature`. Success is 200 with an empty body."),
+    "GetRevocationStatus": (
+        "- `revokedEntities` lists `profileVersionArn` when that profile version was revoked (RevokeSigningProfile) "
+        "with an effective time at or before `signatureTimestamp`, and `jobArn` when the job was revoked "
+        "(RevokeSignature); otherwise it is empty. ARNs that name nothing are simply not revoked. Certificates are "
+        "never revoked: `certificateHashes` is required but not otherwise read.\n"
+        "- The answer does not depend on the caller's account or region (the ARNs name the profile and the job); "
+        "`signet verify` calls it without credentials."),
 }
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1056,22 +1197,6 @@ class Builder:
             }
         }
 
-        health = {
-            "get": {
-                "tags": ["Admin"],
-                "operationId": "SignetHealth",
-                "summary": "Liveness, version and store kind.",
-                "security": [],
-                "responses": {
-                    "200": {
-                        "description": "The server is up.",
-                        "headers": {"x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"}},
-                        "content": {"application/json": {"schema": ref("HealthResponse")}},
-                    }
-                },
-            }
-        }
-
         self.components["ErrorResponse"] = {
             "type": "object",
             "description": "AWS JSON 1.1 error body.",
@@ -1092,8 +1217,10 @@ class Builder:
         }
         self.components["HealthResponse"] = {
             "type": "object",
-            "required": ["status", "version", "store"],
+            "required": ["status", "version", "store", "account", "region"],
             "properties": {
+                "account": {"type": "string", "pattern": "^[0-9]{12}$", "description": "The default account (--account-id)."},
+                "region": {"type": "string", "description": "The default region (--region): requests without a SigV4 scope, and the default registry."},
                 "status": {"type": "string", "const": "ok"},
                 "version": {"type": "string", "description": "Signet's version."},
                 "store": {"type": "string", "enum": ["in-memory", "sqlite"],
@@ -1103,7 +1230,7 @@ class Builder:
         }
 
         rewrite = self.finish_components()
-        paths = rewrite({"/_signet/health": health, "/": root, **ecr_paths})
+        paths = rewrite({**admin_paths(), "/": root, **ecr_paths})
         signer = SignerBuilder()
         signer_paths = signer.build_paths()
         clashes = (set(paths) & set(signer_paths)) | (set(self.components) & set(signer.components))
@@ -1132,7 +1259,7 @@ class Builder:
                     "Every route Signet serves today. ECR API operations speak AWS JSON 1.1 and are served twice: at "
                     "`POST /` selected by `X-Amz-Target`, and at `POST /ecr/<Op>`. AWS Signer operations speak "
                     "rest-json at their AWS paths (`/signing-profiles`, `/signing-platforms`, `/tags/{resourceArn}`, "
-                    "`/signing-jobs`): `application/json` bodies, path and query parameters, and error bodies "
+                    "`/signing-jobs`, `/revocations`): `application/json` bodies, path and query parameters, and error bodies "
                     "`{\"message\": ...}` with the code only in `X-Amzn-ErrorType` (no `__type`). Signer components are "
                     "named `Signer.<shape>`.\n\n"
                     "Schemas list only the members Signet reads or writes; other request members are ignored. "
@@ -1177,7 +1304,10 @@ class Builder:
                 {"name": "Profile permissions", "description": "AWS Signer profile resource policies."},
                 {"name": "Signing platforms", "description": "AWS Signer's platform catalog."},
                 {"name": "Signer tags", "description": "Tags of AWS Signer signing profiles, addressed by ARN."},
-                {"name": "Signing jobs", "description": "AWS Signer signing jobs (not emulated)."},
+                {"name": "Signing jobs", "description": "AWS Signer SignPayload and its signing jobs (list, describe, "
+                                                        "revoke); StartSigningJob is refused (no S3)."},
+                {"name": "Revocation status", "description": "AWS Signer's revocation check of a signature "
+                                                             "(GetRevocationStatus)."},
             ],
             "paths": paths,
             "components": {
@@ -1334,10 +1464,23 @@ class SignerBuilder(Builder):
                 problems.append(f"{op}: {handler} reads path parameters {sorted(path_read)}, the model has "
                                 f"{sorted(self.located(op, 'uri'))}")
             query_read = set(re.findall(r'(?:queryParameters|query)\.(?:get|getAll)\("(\w+)"\)', body))
-            query_read |= set(re.findall(r'RestJSON\.(?:bool|int)\(query,\s*"(\w+)"\)', body))
+            query_read |= set(re.findall(r'RestJSON\.(?:bool|int|date)\(query,\s*"(\w+)"\)', body))
+            # a handler-local `func required(_ name: String)` that reads query.get(name) or fails
+            if re.search(r"func required\(_ name: String\)[^{]*\{[^}]*query\.get\(name\)", body):
+                query_read |= set(re.findall(r'\brequired\("(\w+)"\)', body))
             if query_read != query_of[op]:
                 problems.append(f"{op}: {handler} reads query parameters {sorted(query_read)}, SIGNER_OPERATIONS "
                                 f"says {sorted(query_of[op])}")
+            # required query parameters: the handler fails without them exactly when the model requires them
+            refused = set(re.findall(r'\brequired\("(\w+)"\)', body)) & query_read
+            refused |= set(re.findall(r'path:\s*"(\w+)",\s*value:\s*nil,\s*constraint:\s*\.notNull', body)) & query_read
+            refused |= {wire for (operation, wire) in SIGNER_REQUIRED_IN_SERVICE if operation == op}
+            model_required = set(self.shapes[self.model["operations"][op]["input"]["shape"]].get("required", []))
+            located_query = {wire: member for wire, (member, _) in self.located(op, "querystring").items()}
+            wanted = {wire for wire in query_read if located_query.get(wire) in model_required}
+            if refused != wanted:
+                problems.append(f"{op}: {handler} refuses requests without {sorted(refused)}, the model requires "
+                                f"{sorted(wanted)}")
             if query_of[op] - set(self.located(op, "querystring")):
                 problems.append(f"{op}: query parameters {sorted(query_of[op] - set(self.located(op, 'querystring')))} "
                                 "are not in the model")
@@ -1442,6 +1585,12 @@ class SignerBuilder(Builder):
             lines += ["", SIGNER_NOTES[name]]
         if ignored:
             lines += ["", "Model query members accepted and ignored: " + ", ".join(f"`{q}`" for q in ignored) + "."]
+        host_prefix = model_op.get("endpoint", {}).get("hostPrefix")
+        if host_prefix:
+            lines += ["", f"The AWS SDKs send this operation to `{host_prefix}<endpoint host>` (the model's host prefix); "
+                          "Signet serves it whatever the `Host` header is. Against a local endpoint such as "
+                          "`127.0.0.1`, which has no such name, turn the prefix off: "
+                          "`AWS_DISABLE_HOST_PREFIX_INJECTION=true` for the aws CLI and botocore."]
         if not_produced:
             lines += ["", "Declared by the AWS model for this operation but never returned by Signet: "
                       + ", ".join(f"`{code}`" for code in not_produced) + "."]
@@ -1489,7 +1638,8 @@ class SignerBuilder(Builder):
 
     def build_paths(self) -> dict:
         """The Signer path items (placeholders resolved); self.components then holds the Signer schemas."""
-        verify_table_against_swift(SIGNER_SHAPES, (SIGNER_SHAPES_SWIFT,), "SIGNER_SHAPES", (SHAPES_SWIFT,))
+        verify_table_against_swift(SIGNER_SHAPES, (SIGNER_SHAPES_SWIFT, SIGNING_JOB_SHAPES_SWIFT), "SIGNER_SHAPES",
+                                   (SHAPES_SWIFT,))
         self.statuses = self.error_statuses()
         self.verify_controller()
         ids = [operation_id for _, operation_id, _, _ in SIGNER_OPERATIONS]
@@ -2130,6 +2280,123 @@ class RegistryBuilder:
         for method, path in OCI_OPERATIONS:
             paths[path][method.lower()] = self.operation((method, path))
         return paths
+
+# --------------------------------------------------------------------------------------------------------------
+# Admin routes (AdminController.swift): no AWS model. Their paths, content types, the metric families (name,
+# type, labels) and the signature price are read from the source and must match ADMIN_ROUTES / ADMIN_METRICS.
+# --------------------------------------------------------------------------------------------------------------
+
+PEM_CERTIFICATE = "^-----BEGIN CERTIFICATE-----\\n(?:[A-Za-z0-9+/=]{1,64}\\n)+-----END CERTIFICATE-----\\n?$"
+
+# path -> (operationId, Content-Type of the 200 answer, summary, description)
+ADMIN_ROUTES = {
+    "/_signet/health": ("SignetHealth", "application/json", "Liveness, version and store kind.", None),
+    "/_signet/ca.pem": (
+        "SignetRootCA", "application/x-pem-file", "Signet's root CA certificate (PEM).",
+        "The trust anchor of every signature Signet makes (SignPayload and ECR managed signing): an ECDSA P-384 "
+        "certificate, `C=US, ST=WA, O=Signet, CN=Signet Root CA`, valid for 50 years. Each signature's `x5c` chain is "
+        "a leaf certificate per signing-profile version (`C=US, ST=WA, L=<region>, O=Signet, OU=<account>, "
+        "CN=<profile name>`, code signing) followed by this root.\n\n"
+        "One root per data directory (`<data-dir>/ca/`), created on first start and kept across restarts; with "
+        "`--in-memory`, a new root per process. Add it to a notation trust store of type `signingAuthority` "
+        "(`notation cert add --type signingAuthority --store aws-signer-ts`); `signet trust-store export` prints it. "
+        "No authentication."),
+    "/metrics": (
+        "SignetMetrics", "text/plain; version=0.0.4; charset=utf-8", "Signature counts and their AWS cost (Prometheus).",
+        "Prometheus text exposition (format 0.0.4), one sample per registry (account and region) that has signing "
+        "jobs: `signet_signatures_total` counts the signing jobs, SignPayload and ECR managed signing alike (a revoked "
+        "job still counts); `signet_signatures_cost_dollars` is what they would cost on AWS at ${price} each (the "
+        "price one user reported seeing; AWS has not confirmed it). The counts are read from the store, so they "
+        "survive restarts with a data directory. No authentication."),
+}
+# name -> (Prometheus type, labels), in source order
+ADMIN_METRICS = {
+    "signet_signatures_total": ("counter", ["registry", "region"]),
+    "signet_signatures_cost_dollars": ("gauge", ["registry", "region"]),
+}
+
+
+def admin_routes_from_source() -> dict[str, dict]:
+    """path -> {"content_type", "body"} for every `router.get("<path>")` of AdminController.addRoutes."""
+    source = ADMIN_CONTROLLER_SWIFT.read_text()
+    matches = list(re.finditer(r'router\.get\("([^"]+)"\)', source))
+    if not matches:
+        raise SpecError(f"{ADMIN_CONTROLLER_SWIFT.name}: no router.get(\"...\") routes")
+    routes = {}
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(source)
+        body = source[match.end():end]
+        types = set(re.findall(r'\.contentType:\s*"([^"]+)"', body))
+        if len(types) != 1:
+            raise SpecError(f"{ADMIN_CONTROLLER_SWIFT.name}: {match.group(1)} answers with content types {sorted(types)}")
+        routes[match.group(1)] = {"content_type": types.pop(), "body": body}
+    return routes
+
+
+def admin_paths() -> dict[str, dict]:
+    """The admin path items, verified against AdminController.swift."""
+    source = ADMIN_CONTROLLER_SWIFT.read_text()
+    served = admin_routes_from_source()
+    problems = []
+    if list(served) != list(ADMIN_ROUTES):
+        problems.append(f"AdminController serves {list(served)}, ADMIN_ROUTES lists {list(ADMIN_ROUTES)}")
+    for path, (_, content_type, _, _) in ADMIN_ROUTES.items():
+        if path in served and served[path]["content_type"] != content_type:
+            problems.append(f"{path} answers {served[path]['content_type']!r}, ADMIN_ROUTES says {content_type!r}")
+    metrics_body = served.get("/metrics", {}).get("body", "")
+    families = re.findall(r"# TYPE (\w+) (\w+)", metrics_body)
+    samples = [(name, re.findall(r'(\w+)=\\"', labels)) for name, labels in re.findall(r'text \+= "(\w+)\{([^}]*)\}', metrics_body)]
+    if [(name, kind) for name, kind in families] != [(name, kind) for name, (kind, _) in ADMIN_METRICS.items()]:
+        problems.append(f"/metrics declares {families}, ADMIN_METRICS has {[(n, k) for n, (k, _) in ADMIN_METRICS.items()]}")
+    if samples != [(name, labels) for name, (_, labels) in ADMIN_METRICS.items()]:
+        problems.append(f"/metrics writes samples {samples}, ADMIN_METRICS has {[(n, l) for n, (_, l) in ADMIN_METRICS.items()]}")
+    price = re.search(r"static let pricePerSignature = ([0-9.]+)", source)
+    if not price:
+        problems.append(f"{ADMIN_CONTROLLER_SWIFT.name}: no `static let pricePerSignature`")
+    elif f"${float(price.group(1)):.2f} each" not in metrics_body:
+        problems.append(f"/metrics HELP text does not state the price {price.group(1)}")
+    if problems:
+        raise SpecError(f"ADMIN_ROUTES / ADMIN_METRICS differ from {ADMIN_CONTROLLER_SWIFT.name}:\n  " + "\n  ".join(problems))
+
+    names = "|".join(re.escape(name) for name in ADMIN_METRICS)
+    label_sets = {tuple(labels) for _, labels in ADMIN_METRICS.values()}
+    if label_sets != {("registry", "region")}:
+        raise SpecError("ADMIN_METRICS: the /metrics schema below assumes the labels registry and region")
+    exposition = (f"^(?:(?:# HELP (?:{names}) [^\\n]*|# TYPE (?:{names}) (?:counter|gauge)|(?:{names})"
+                  "\\{registry=\"[0-9]{12}\",region=\"[a-z0-9-]+\"\\} [0-9]+(?:\\.[0-9]+)?)\\n)*$")
+    schemas = {
+        "/_signet/health": ref("HealthResponse"),
+        "/_signet/ca.pem": {"type": "string", "pattern": PEM_CERTIFICATE,
+                            "description": "One PEM certificate (the final newline may be missing)."},
+        "/metrics": {"type": "string", "pattern": exposition,
+                     "description": "`# HELP` and `# TYPE` lines, then `<name>{registry=\"<account>\",region=\"<region>\"} "
+                                    "<value>` samples; the cost has two decimals."},
+    }
+    examples = {
+        "/metrics": "".join(
+            f"# TYPE {name} {kind}\n{name}{{registry=\"123456789012\",region=\"us-east-1\"}} {value}\n"
+            for (name, (kind, _)), value in zip(ADMIN_METRICS.items(), ["3", f"{3 * float(price.group(1)):.2f}"])),
+    }
+    paths = {}
+    for path, (operation_id, content_type, summary, description) in ADMIN_ROUTES.items():
+        operation: dict = {"tags": ["Admin"], "operationId": operation_id, "summary": summary}
+        if description:
+            operation["description"] = description.replace("{price}", f"{float(price.group(1)):.2f}") + "\n"
+        operation["security"] = []
+        media: dict = {"schema": schemas[path]}
+        if path in examples:
+            media["example"] = examples[path]
+        responses = {"200": {
+            "description": {"/_signet/health": "The server is up.", "/_signet/ca.pem": "The root certificate.",
+                            "/metrics": "The metrics."}[path],
+            "headers": {"x-amzn-RequestId": {"$ref": "#/components/headers/RequestId"}},
+            "content": {content_type: media},
+        }}
+        if "try await" in served[path]["body"]:  # reads the store: can fail
+            responses["500"] = {"$ref": "#/components/responses/ServerError"}
+        operation["responses"] = responses
+        paths[path] = {"get": operation}
+    return paths
 
 
 class Dumper(yaml.SafeDumper):

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import SignetWire
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -17,9 +19,31 @@ struct RegistryClient: Sendable {
         }
     }
 
+    /// Sends a request signed with SigV4 (`service` `ecr` or `signer`) using the environment's AWS credentials,
+    /// else the built-in `test`/`test`.
+    func sendSigned(
+        _ method: String, _ path: String, query: String = "", region: String, service: String, headers: [String: String] = [:], body: Data = Data()
+    ) async throws -> HTTPResult {
+        let environment = ProcessInfo.processInfo.environment
+        let accessKey = environment["AWS_ACCESS_KEY_ID"] ?? "test"
+        let secret = environment["AWS_SECRET_ACCESS_KEY"] ?? "test"
+        let request = SigV4.Request(
+            method: method, path: path, query: query, headers: [("host", host)] + headers.map { ($0.key, $0.value) },
+            payloadHash: SigV4.hex(SHA256.hash(data: body)))
+        var all = headers
+        for (name, value) in SigV4.sign(
+            request, accessKey: accessKey, secret: secret, sessionToken: environment["AWS_SESSION_TOKEN"], region: region, service: service, date: Date())
+        {
+            all[name] = value
+        }
+        var unauthenticated = self
+        unauthenticated.authorization = nil
+        return try await unauthenticated.send(method, query.isEmpty ? path : "\(path)?\(query)", headers: all, body: body)
+    }
+
     func send(_ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil) async throws -> HTTPResult {
         guard let url = URL(string: "http://\(host)\(path)") else { throw CLIError("invalid URL http://\(host)\(path)") }
-        var request = URLRequest(url: url)
+        var request = URLRequest(url: url, timeoutInterval: 30)
         request.httpMethod = method
         request.httpBody = body
         if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }

@@ -132,12 +132,23 @@ struct Verify: AsyncParsableCommand {
         if let username, let password {
             return "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
         }
-        let response = try await client.send(
-            "POST", "/ecr/GetAuthorizationToken", headers: ["Content-Type": "application/x-amz-json-1.1"], body: Data("{}".utf8))
+        let response = try await client.sendSigned(
+            "POST", "/ecr/GetAuthorizationToken", region: try await Self.region(of: client), service: "ecr",
+            headers: ["Content-Type": "application/x-amz-json-1.1"], body: Data("{}".utf8))
         guard response.status == 200, let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
             let token = ((object["authorizationData"] as? [[String: Any]])?.first?["authorizationToken"]) as? String
         else { return nil }
         return "Basic \(token)"
+    }
+
+    /// The region of the registry at `client.host`: from an `<account>.dkr.ecr.<region>.…` host name, else the
+    /// server's default region (`/_signet/health`).
+    static func region(of client: RegistryClient) async throws -> String {
+        let labels = client.host.split(separator: ":").first?.split(separator: ".") ?? []
+        if labels.count >= 5, labels[1] == "dkr", labels[2] == "ecr" { return String(labels[3]) }
+        let health = try await client.send("GET", "/_signet/health")
+        let object = try? JSONSerialization.jsonObject(with: health.body) as? [String: Any]
+        return object?["region"] as? String ?? "us-east-1"
     }
 
     /// Signature manifests through the referrers API, falling back to the `sha256-<hex>` tag schema.
@@ -202,9 +213,7 @@ struct Verify: AsyncParsableCommand {
         ]
         for hash in certificateHashes(envelope.certificates) { items.append(("certificateHashes", hash)) }
         let query = items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
-        var unauthenticated = client
-        unauthenticated.authorization = nil
-        let response = try await unauthenticated.send("GET", "/revocations?\(query)")
+        let response = try await client.sendSigned("GET", "/revocations", query: query, region: try await region(of: client), service: "signer")
         guard response.status == 200, let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
             let revoked = object["revokedEntities"] as? [String]
         else { throw CLIError("GetRevocationStatus answered \(response.status)") }

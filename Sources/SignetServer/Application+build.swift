@@ -5,6 +5,7 @@ import NIOCore
 import SignetDomain
 import SignetNotary
 import SignetStorage
+import SignetWire
 
 /// The stores a server runs on.
 struct StoreSet: Sendable {
@@ -60,11 +61,12 @@ func buildApplication(
 
     let router = Router(context: SignetRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorFramingMiddleware(endpoint: endpoint))
-    AdminController(storeKind: stores.metadata.kind, authority: authority, signer: stores.signer).addRoutes(to: router)
+    AdminController(storeKind: stores.metadata.kind, defaultCaller: defaultCaller, authority: authority, signer: stores.signer).addRoutes(to: router)
     LayerDownloadURL.addRoute(to: router, blobs: stores.blobs, tokens: tokens)
     OCIController(registry: registry, uploads: uploads, ids: ids).addRoutes(
         to: router, auth: RegistryAuthMiddleware(tokens: tokens, defaultRegistry: defaultCaller.registry, required: arguments.auth != "none"))
-    router.add(middleware: CallerIdentityMiddleware(defaultCaller: defaultCaller))
+    let verifier = arguments.auth == "none" ? nil : SigV4Verifier(keys: try accessKeys(arguments, defaultAccount: defaultCaller.account))
+    router.add(middleware: SigV4AuthMiddleware(verifier: verifier, defaultCaller: defaultCaller, clock: clock))
     ECRController(
         registry: registry, uploads: uploads, tokens: tokens, ids: ids, endpoint: endpoint, defaultRegistry: defaultCaller.registry, clock: clock
     ).addRoutes(to: router)
@@ -80,4 +82,35 @@ func buildApplication(
             await onReady("http://\(endpoint.defaultHost)")
         },
         logger: logger)
+}
+
+/// The built-in key `test`/`test` (default account) plus the keys of `--credentials`.
+///
+/// The file is JSON: `{"credentials": [{"accessKeyId": "…", "secretAccessKey": "…", "accountId": "…", "sessionToken": "…"}]}`
+/// (`sessionToken` optional; a key with one accepts only requests that carry it).
+func accessKeys(_ arguments: some AppArguments, defaultAccount: AccountID) throws -> [AccessKey] {
+    var keys = [AccessKey(accessKeyId: "test", secretAccessKey: "test", accountId: defaultAccount.value)]
+    guard let path = arguments.credentialsFile else { return keys }
+    guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("cannot read --credentials file \(path)") }
+    let file: CredentialsFile
+    do {
+        file = try JSONDecoder().decode(CredentialsFile.self, from: data)
+    } catch {
+        throw ConfigurationError("--credentials file \(path) is not {\"credentials\": [{accessKeyId, secretAccessKey, accountId, sessionToken?}]}: \(error)")
+    }
+    for key in file.credentials {
+        guard (try? AccountID(key.accountId)) != nil else { throw ConfigurationError("--credentials: accountId \(key.accountId) is not 12 digits") }
+        keys.removeAll { $0.accessKeyId == key.accessKeyId }
+        keys.append(key)
+    }
+    return keys
+}
+
+struct CredentialsFile: Decodable {
+    let credentials: [AccessKey]
+}
+
+struct ConfigurationError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -13,6 +13,8 @@ public protocol AppArguments: Sendable {
     var logLevel: String { get }
     /// `sigv4` (default: credentials are required) or `none`.
     var auth: String { get }
+    /// A JSON file with extra access keys (`--credentials`).
+    var credentialsFile: String? { get }
     /// Managed signing waits this long before signing (0: at once), so IN_PROGRESS can be observed.
     var signingDelayMilliseconds: Int { get }
 }

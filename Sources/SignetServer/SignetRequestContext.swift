@@ -5,7 +5,7 @@ import SignetWire
 /// Per-request state: who is calling, and the id every response carries.
 public struct SignetRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set by ``CallerIdentityMiddleware`` on the AWS surfaces.
+    /// Set by ``SigV4AuthMiddleware`` (AWS surfaces) or ``RegistryAuthMiddleware`` (`/v2/`) on the AWS surfaces.
     var caller: CallerIdentity?
     /// The `x-amzn-RequestId` of this request.
     var requestID: String = ""

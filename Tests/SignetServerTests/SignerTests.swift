@@ -8,11 +8,9 @@ import Testing
 extension TestClientProtocol {
     /// Calls a Signer route (rest-json), signed for `region` when given.
     func signer(_ method: HTTPRequest.Method, _ uri: String, _ json: String = "", region: String = "us-east-1") async throws -> JSONResponse {
-        var headers: HTTPFields = [
-            .authorization: "AWS4-HMAC-SHA256 Credential=test/20261130/\(region)/signer/aws4_request, SignedHeaders=host, Signature=00"
-        ]
+        var headers: HTTPFields = [:]
         if !json.isEmpty { headers[.contentType] = "application/json" }
-        return try await send(uri: uri, method: method, headers: headers, body: json)
+        return try await send(uri: uri, method: method, headers: headers, body: json, region: region)
     }
 
     /// Asserts a rest-json error: status, `x-amzn-ErrorType`, JSON `message`.

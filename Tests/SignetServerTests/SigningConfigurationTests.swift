@@ -79,7 +79,7 @@ struct SigningConfigurationTests {
     }
 
     @Test(arguments: TestStore.allCases)
-    func describeImageSigningStatusReportsOnlyRecordedStatuses(store: TestStore) async throws {
+    func describeImageSigningStatusReportsTheRecordedStatuses(store: TestStore) async throws {
         try await withServer(store) { client, server in
             _ = try await client.ecr("PutSigningConfiguration", Self.oneRule)
             let manifest = try await ImageTests.prepare(client, server)
@@ -88,7 +88,10 @@ struct SigningConfigurationTests {
             #expect(byTag["repositoryName"] as? String == "team/app")
             #expect(byTag["registryId"] as? String == "123456789012")
             #expect(byTag["imageId"] as? [String: String] == ["imageDigest": sha256(manifest), "imageTag": "v1"])
-            #expect((byTag["signingStatuses"] as? [Any])?.isEmpty == true)
+            // the rule names a profile that does not exist: the push is recorded, then fails to sign
+            let settled = try await client.settledStatuses("team/app", tag: "v1")
+            #expect(settled.first?["signingProfileArn"] == Self.arn)
+            #expect(settled.first?["failureCode"] == "SIGNING_PROFILE_NOT_FOUND")
             let byDigest = try await client.ecr("DescribeImageSigningStatus", #"{"repositoryName":"team/app","imageId":{"imageDigest":"\#(sha256(manifest))"}}"#)
             #expect(byDigest["imageId"] as? [String: String] == ["imageDigest": sha256(manifest)])
 

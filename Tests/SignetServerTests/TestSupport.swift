@@ -5,6 +5,8 @@ import HummingbirdTesting
 import NIOCore
 import SignetDomain
 import SignetStorage
+import SignetWire
+import Crypto
 import Testing
 
 @testable import SignetServer
@@ -24,6 +26,7 @@ struct TestArguments: AppArguments {
     var logLevel = "error"
     var auth = "sigv4"
     var signingDelayMilliseconds = 0
+    var credentialsFile: String?
 }
 
 /// A temporary directory removed when the value is dropped.
@@ -96,17 +99,31 @@ struct JSONResponse {
 extension TestClientProtocol {
     /// Calls an ECR operation through `POST /` with `X-Amz-Target`, optionally signed for `region`.
     func ecr(_ operation: String, _ json: String = "{}", region: String? = nil) async throws -> JSONResponse {
-        var headers: HTTPFields = [
+        let headers: HTTPFields = [
             .amzTarget: "AmazonEC2ContainerRegistry_V20150921.\(operation)", .contentType: "application/x-amz-json-1.1",
         ]
-        if let region {
-            headers[.authorization] =
-                "AWS4-HMAC-SHA256 Credential=test/20261130/\(region)/ecr/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
-        }
-        return try await send(uri: "/", method: .post, headers: headers, body: json)
+        return try await send(uri: "/", method: .post, headers: headers, body: json, region: region ?? "us-east-1")
     }
 
-    func send(uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: String = "") async throws -> JSONResponse {
+    /// Sends a request; AWS-surface requests without an `Authorization` header are SigV4-signed with `test`/`test`
+    /// at the test clock's time (2025-11-30T00:00:00Z) for `region`.
+    func send(
+        uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: String = "", region: String = "us-east-1",
+        signedAt date: Date = Date(timeIntervalSince1970: 1_764_460_800)
+    ) async throws -> JSONResponse {
+        var headers = headers
+        if headers[.authorization] == nil, !uri.hasPrefix("/v2"), !uri.hasPrefix("/_signet"), uri != "/metrics" {
+            let path = String(uri.prefix { $0 != "?" })
+            let query = uri.contains("?") ? String(uri.drop { $0 != "?" }.dropFirst()) : ""
+            let service = ["/signing-", "/tags/", "/revocations"].contains { path.hasPrefix($0) } ? "signer" : "ecr"
+            let request = SigV4.Request(
+                method: method.rawValue, path: path, query: query,
+                headers: [("host", "localhost")] + headers.map { ($0.name.canonicalName, $0.value) },
+                payloadHash: SigV4.hex(SHA256.hash(data: Data(body.utf8))))
+            for (name, value) in SigV4.sign(request, accessKey: "test", secret: "test", region: region, service: service, date: date) {
+                headers[HTTPField.Name(name)!] = value
+            }
+        }
         let response = try await executeRequest(uri: uri, method: method, headers: headers, body: ByteBuffer(string: body))
         let text = String(buffer: response.body)
         let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]

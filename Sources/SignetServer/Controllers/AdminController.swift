@@ -8,6 +8,7 @@ import SignetWire
 /// Unauthenticated admin routes under `/_signet/`.
 struct AdminController: Sendable {
     let storeKind: StoreKind
+    let defaultCaller: CallerIdentity
     let authority: CertificateAuthority
     let signer: any SignerStore
 
@@ -15,11 +16,13 @@ struct AdminController: Sendable {
     static let pricePerSignature = 0.02
 
     func addRoutes(to router: Router<SignetRequestContext>) {
-        let body = "{\"status\":\"ok\",\"version\":\(JSONText.quote(SignetVersion.current)),\"store\":\(JSONText.quote(storeKind.rawValue))}"
+        let body =
+            "{\"account\":\(JSONText.quote(defaultCaller.account.value)),\"region\":\(JSONText.quote(defaultCaller.region.value)),"
+            + "\"status\":\"ok\",\"store\":\(JSONText.quote(storeKind.rawValue)),\"version\":\(JSONText.quote(SignetVersion.current))}"
         router.get("/_signet/health") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        let rootPEM = authority.rootPEM
+        let rootPEM = authority.rootPEM.hasSuffix("\n") ? authority.rootPEM : authority.rootPEM + "\n"
         router.get("/_signet/ca.pem") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/x-pem-file"], body: .init(byteBuffer: ByteBuffer(string: rootPEM)))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Crypto
 import Logging
 import NIOCore
 import SignetDomain
@@ -69,6 +70,10 @@ struct ErrorFramingMiddleware: RouterMiddleware {
     static func awsError(for error: any Error, request: Request, context: Context) -> AWSError {
         switch error {
         case let error as AWSError: return error
+        case let error as SigV4Failure:
+            // JSON 1.1 services answer 400 for authentication failures; rest-json services 403.
+            let status: HTTPResponse.Status = framing(for: request.uri.path) == .json11 ? .badRequest : .forbidden
+            return AWSError(code: error.code, status: status, message: error.message)
         case let error as RegistryError: return AWSError(error)
         case let error as SignerError: return AWSError(error)
         case let error as DecodingError: return AWSJSON.decodingError(error)
@@ -84,20 +89,44 @@ struct ErrorFramingMiddleware: RouterMiddleware {
     }
 }
 
-/// Reads the account and region of a request: the region from its SigV4 credential scope (header or
-/// presigned query) when present, else the server default; the account is the server's.
-struct CallerIdentityMiddleware: RouterMiddleware {
+/// Authenticates the AWS surfaces with SigV4 and sets the caller: the key's account, the credential scope's region.
+///
+/// With `--auth none` nothing is verified: the default account, and the scope's region when a scope is present.
+struct SigV4AuthMiddleware: RouterMiddleware {
     typealias Context = SignetRequestContext
+    let verifier: SigV4Verifier?
     let defaultCaller: CallerIdentity
+    let clock: any SignetClock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        var region = defaultCaller.region
-        let scope =
-            request.headers[.authorization].flatMap(CredentialScope.init(authorizationHeader:))
-            ?? request.uri.queryParameters["X-Amz-Credential"].flatMap { CredentialScope(credential: String($0)) }
-        if let scope, Region.isWellFormed(scope.region) { region = Region(scope.region) }
-        context.caller = CallerIdentity(account: defaultCaller.account, region: region)
+        var request = request
+        guard let verifier else {
+            var region = defaultCaller.region
+            let scope =
+                request.headers[.authorization].flatMap(CredentialScope.init(authorizationHeader:))
+                ?? request.uri.queryParameters.get("X-Amz-Credential").flatMap { CredentialScope(credential: $0) }
+            if let scope, Region.isWellFormed(scope.region) { region = Region(scope.region) }
+            context.caller = CallerIdentity(account: defaultCaller.account, region: region)
+            return try await next(request, context)
+        }
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let payloadHash = request.headers[.xAmzContentSHA256] ?? SigV4.hex(SHA256.hash(data: body.readableBytesView))
+        var headers: [(name: String, value: String)] = [("host", request.head.authority ?? "")]
+        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
+        let signed = SigV4.Request(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers, payloadHash: payloadHash)
+        let service = ErrorFramingMiddleware.framing(for: request.uri.path) == .restJSON ? "signer" : "ecr"
+        let (key, scope): (AccessKey, CredentialScope)
+        do {
+            (key, scope) = try verifier.verify(signed, service: service, now: clock.now)
+        } catch {
+            throw error
+        }
+        guard Region.isWellFormed(scope.region), let account = try? AccountID(key.accountId) else {
+            throw SigV4Failure.incompleteSignature("Credential scope region '\(scope.region)' is not a valid region")
+        }
+        context.caller = CallerIdentity(account: account, region: Region(scope.region))
         return try await next(request, context)
     }
 }

@@ -16,7 +16,8 @@ struct RegistryAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.caller = CallerIdentity(account: defaultRegistry.account, region: defaultRegistry.region)
+        let target = Self.registry(forHost: request.head.authority) ?? defaultRegistry
+        context.caller = CallerIdentity(account: target.account, region: target.region)
         if required {
             guard let header = request.headers[.authorization] else { throw OCIError.unauthorized }
             guard header.lowercased().hasPrefix("basic ") else { throw OCIError.unauthorized }
@@ -30,12 +31,23 @@ struct RegistryAuthMiddleware: RouterMiddleware {
             case .failure(.expired): throw OCIError.expiredToken
             case .failure(.malformed): throw OCIError.invalidToken
             case .success(let identity):
-                guard identity.registry == defaultRegistry else { throw OCIError.deniedForRegistry(defaultRegistry.account.value) }
+                guard identity.registry == target else { throw OCIError.deniedForRegistry(target.account.value) }
                 context.caller = identity
             }
         }
         var response = try await next(request, context)
         response.headers[.dockerDistributionAPIVersion] = "registry/2.0"
         return response
+    }
+
+    /// `<account>.dkr.ecr.<region>.<anything>[:port]` addresses that account's registry in that region.
+    static func registry(forHost authority: String?) -> RegistryKey? {
+        guard let authority else { return nil }
+        let host = authority.split(separator: ":").first.map(String.init) ?? authority
+        let labels = host.split(separator: ".")
+        guard labels.count >= 5, labels[1] == "dkr", labels[2] == "ecr", let account = try? AccountID(String(labels[0])),
+            Region.isWellFormed(String(labels[3]))
+        else { return nil }
+        return RegistryKey(account: account, region: Region(String(labels[3])))
     }
 }

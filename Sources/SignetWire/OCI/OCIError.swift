@@ -27,7 +27,7 @@ public struct OCIError: Error, Sendable, Equatable {
     public static let expiredToken = OCIError(
         status: .forbidden, code: "DENIED", message: "Your authorization token has expired. Reauthenticate and try again.")
     public static func deniedForRegistry(_ registry: String) -> OCIError {
-        OCIError(status: .forbidden, code: "DENIED", message: "Your authorization token does not grant access to the registry with id '\(registry)'")
+        OCIError(status: .forbidden, code: "DENIED", message: "Your authorization token was not issued for the registry with id '\(registry)' in this region")
     }
     public static func blobUnknown(_ digest: String) -> OCIError {
         OCIError(status: .notFound, code: "BLOB_UNKNOWN", message: "blob unknown to registry", detail: digest)

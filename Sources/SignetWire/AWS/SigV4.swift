@@ -1,0 +1,208 @@
+import Crypto
+import Foundation
+
+/// AWS Signature Version 4: canonical request, string to sign, signing key, signature — the same code signs
+/// (`signet verify`'s own calls) and verifies (every control-plane request).
+///
+/// Follows the AWS specification for non-S3 services: the canonical URI is the path as sent, URI-encoded once
+/// more (so `%3A` in a rest-json path becomes `%253A`, as botocore signs it), query pairs decoded, re-encoded
+/// and sorted, header names lowercased and values trimmed with inner runs of spaces collapsed.
+public enum SigV4 {
+    public static let algorithm = "AWS4-HMAC-SHA256"
+    public static let unsignedPayload = "UNSIGNED-PAYLOAD"
+
+    /// A request as SigV4 sees it.
+    public struct Request: Sendable {
+        public var method: String
+        /// The path exactly as it appears in the request line (percent-encoded as the client sent it).
+        public var path: String
+        /// The raw query string (without `?`), or empty.
+        public var query: String
+        /// Header fields in order, names as sent (case is ignored).
+        public var headers: [(name: String, value: String)]
+        /// Hex SHA-256 of the body, `UNSIGNED-PAYLOAD`, or the x-amz-content-sha256 value.
+        public var payloadHash: String
+
+        public init(method: String, path: String, query: String, headers: [(name: String, value: String)], payloadHash: String) {
+            self.method = method
+            self.path = path
+            self.query = query
+            self.headers = headers
+            self.payloadHash = payloadHash
+        }
+    }
+
+    // MARK: Step 1: canonical request
+
+    public static func canonicalRequest(_ request: Request, signedHeaders: [String], normalizePath: Bool, excludingQuery excluded: Set<String> = [])
+        -> String
+    {
+        [
+            request.method.uppercased(),
+            canonicalURI(request.path, normalize: normalizePath),
+            canonicalQuery(request.query, excluding: excluded),
+            canonicalHeaders(request.headers, signed: signedHeaders),
+            signedHeaders.joined(separator: ";"),
+            request.payloadHash,
+        ].joined(separator: "\n")
+    }
+
+    public static func canonicalURI(_ path: String, normalize: Bool) -> String {
+        var path = path.isEmpty ? "/" : path
+        if normalize { path = normalizedPath(path) }
+        return uriEncode(path, keepSlash: true)
+    }
+
+    /// RFC 3986 §5.2.4 dot-segment removal plus collapsing of empty segments (what the SDKs do before signing).
+    static func normalizedPath(_ path: String) -> String {
+        var output: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment == "." { continue }
+            if segment == ".." {
+                if !output.isEmpty { output.removeLast() }
+                continue
+            }
+            output.append(segment)
+        }
+        let joined = "/" + output.joined(separator: "/")
+        return path.hasSuffix("/") && joined != "/" ? joined + "/" : joined
+    }
+
+    public static func canonicalQuery(_ query: String, excluding excluded: Set<String> = []) -> String {
+        guard !query.isEmpty else { return "" }
+        var pairs: [(String, String)] = []
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let keyValue = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = percentDecode(String(keyValue[0]))
+            guard !excluded.contains(key) else { continue }
+            let value = keyValue.count > 1 ? percentDecode(String(keyValue[1])) : ""
+            pairs.append((uriEncode(key, keepSlash: false), uriEncode(value, keepSlash: false)))
+        }
+        return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+    }
+
+    public static func canonicalHeaders(_ headers: [(name: String, value: String)], signed: [String]) -> String {
+        var values: [String: [String]] = [:]
+        for (name, value) in headers {
+            values[name.lowercased(), default: []].append(trimmed(value))
+        }
+        return signed.map { "\($0):\((values[$0] ?? []).joined(separator: ","))\n" }.joined()
+    }
+
+    static func trimmed(_ value: String) -> String {
+        var result = ""
+        var lastWasSpace = false
+        for character in value.trimmingCharacters(in: .whitespacesAndNewlines) {
+            let isSpace = character == " " || character == "\t" || character == "\n" || character == "\r"
+            if isSpace {
+                if !lastWasSpace { result.append(" ") }
+            } else {
+                result.append(character)
+            }
+            lastWasSpace = isSpace
+        }
+        return result
+    }
+
+    // MARK: Steps 2–4
+
+    public static func stringToSign(amzDate: String, scope: String, canonicalRequest: String) -> String {
+        [algorithm, amzDate, scope, hex(SHA256.hash(data: Data(canonicalRequest.utf8)))].joined(separator: "\n")
+    }
+
+    public static func signingKey(secret: String, date: String, region: String, service: String) -> SymmetricKey {
+        var key = SymmetricKey(data: Data("AWS4\(secret)".utf8))
+        for part in [date, region, service, "aws4_request"] {
+            key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
+        }
+        return key
+    }
+
+    public static func signature(stringToSign: String, key: SymmetricKey) -> String {
+        hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
+    }
+
+    /// Compares two signatures in constant time.
+    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
+    // MARK: Signing (clients)
+
+    /// Signs `request` in the header form: returns the headers to add (`X-Amz-Date`, `Authorization`, token).
+    public static func sign(
+        _ request: Request, accessKey: String, secret: String, sessionToken: String? = nil, region: String, service: String, date: Date
+    ) -> [(name: String, value: String)] {
+        let amzDate = Self.amzDate(date)
+        var request = request
+        var added: [(name: String, value: String)] = [("X-Amz-Date", amzDate)]
+        if let sessionToken { added.append(("X-Amz-Security-Token", sessionToken)) }
+        request.headers += added
+        let signed = Set(request.headers.map { $0.name.lowercased() }).sorted()
+        let scope = "\(amzDate.prefix(8))/\(region)/\(service)/aws4_request"
+        let canonical = canonicalRequest(request, signedHeaders: signed, normalizePath: true)
+        let key = signingKey(secret: secret, date: String(amzDate.prefix(8)), region: region, service: service)
+        let signature = signature(stringToSign: stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical), key: key)
+        added.append(
+            ("Authorization", "\(algorithm) Credential=\(accessKey)/\(scope), SignedHeaders=\(signed.joined(separator: ";")), Signature=\(signature)"))
+        return added
+    }
+
+    public static func amzDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    public static func parseAmzDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.date(from: text)
+    }
+
+    // MARK: Encoding
+
+    /// RFC 3986 encoding: unreserved characters stay, everything else is `%XX` (uppercase); `/` optionally kept.
+    public static func uriEncode(_ text: String, keepSlash: Bool) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            let isUnreserved =
+                (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x2E
+                || byte == 0x5F || byte == 0x7E
+            if isUnreserved || (keepSlash && byte == 0x2F) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    /// Lowercase hex (kept local: the signer depends on swift-crypto only).
+    public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func hex(_ digest: some Digest) -> String { hex(Array(digest)) }
+
+    static func hex(_ code: HashedAuthenticationCode<SHA256>) -> String { hex(Array(code)) }
+
+    static func percentDecode(_ text: String) -> String {
+        text.removingPercentEncoding ?? text
+    }
+}

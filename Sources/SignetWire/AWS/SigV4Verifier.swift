@@ -1,0 +1,177 @@
+import Foundation
+
+/// One access key Signet accepts.
+public struct AccessKey: Sendable, Equatable, Decodable {
+    public let accessKeyId: String
+    public let secretAccessKey: String
+    public let accountId: String
+    public let sessionToken: String?
+
+    public init(accessKeyId: String, secretAccessKey: String, accountId: String, sessionToken: String? = nil) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.accountId = accountId
+        self.sessionToken = sessionToken
+    }
+}
+
+/// Why a request's signature was refused, named as AWS names it.
+public enum SigV4Failure: Error, Sendable, Equatable {
+    case missingAuthenticationToken
+    case incompleteSignature(String)
+    case invalidSignature(String)
+    case unrecognizedClient
+    case signatureExpired(String)
+    case wrongService(expected: String)
+
+    public var code: String {
+        switch self {
+        case .missingAuthenticationToken: return "MissingAuthenticationTokenException"
+        case .incompleteSignature: return "IncompleteSignatureException"
+        case .invalidSignature, .signatureExpired, .wrongService: return "InvalidSignatureException"
+        case .unrecognizedClient: return "UnrecognizedClientException"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .missingAuthenticationToken: return "Missing Authentication Token"
+        case .incompleteSignature(let detail): return detail
+        case .invalidSignature(let detail): return detail
+        case .unrecognizedClient: return "The security token included in the request is invalid."
+        case .signatureExpired(let detail): return detail
+        case .wrongService(let expected): return "Credential should be scoped to correct service: '\(expected)'. "
+        }
+    }
+}
+
+/// Verifies SigV4-signed requests (header and presigned-query forms) against known access keys.
+public struct SigV4Verifier: Sendable {
+    public let keys: [String: AccessKey]
+    /// Largest allowed difference between the request's date and now.
+    public static let clockSkew: TimeInterval = 15 * 60
+
+    public init(keys: [AccessKey]) {
+        var table: [String: AccessKey] = [:]
+        for key in keys { table[key.accessKeyId] = key }
+        self.keys = table
+    }
+
+    static let mismatch =
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+
+    /// The verified key and credential scope of `request`.
+    /// - Parameter service: the signing name this surface accepts (`ecr`, `signer`).
+    public func verify(_ request: SigV4.Request, service: String, now: Date) throws(SigV4Failure) -> (AccessKey, CredentialScope) {
+        let headerValue = request.headers.first { $0.name.lowercased() == "authorization" }?.value
+        let queryItems = Self.queryItems(request.query)
+        if let headerValue, headerValue.hasPrefix(SigV4.algorithm) {
+            return try verifyHeader(headerValue, request, service: service, now: now)
+        }
+        if queryItems["X-Amz-Algorithm"] != nil || queryItems["X-Amz-Signature"] != nil || queryItems["X-Amz-Credential"] != nil {
+            return try verifyQuery(queryItems, request, service: service, now: now)
+        }
+        if headerValue != nil {
+            throw .incompleteSignature("Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
+        throw .missingAuthenticationToken
+    }
+
+    func verifyHeader(_ header: String, _ request: SigV4.Request, service: String, now: Date) throws(SigV4Failure) -> (AccessKey, CredentialScope) {
+        var parameters: [String: String] = [:]
+        for part in header.dropFirst(SigV4.algorithm.count).split(separator: ",") {
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { parameters[pair[0]] = pair[1] }
+        }
+        var missing: [String] = []
+        for name in ["Credential", "Signature", "SignedHeaders"] where parameters[name] == nil {
+            missing.append("Authorization header requires '\(name)' parameter.")
+        }
+        let amzDate = request.headers.first { $0.name.lowercased() == "x-amz-date" }?.value
+        if amzDate == nil { missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.") }
+        guard missing.isEmpty, let credential = parameters["Credential"], let signature = parameters["Signature"],
+            let signedHeaders = parameters["SignedHeaders"], let amzDate
+        else {
+            throw .incompleteSignature(missing.joined(separator: " ") + " Authorization=\(header.prefix(40))")
+        }
+        let signed = signedHeaders.split(separator: ";").map(String.init)
+        let token = request.headers.first { $0.name.lowercased() == "x-amz-security-token" }?.value
+        return try check(
+            credential: credential, signature: signature, signedHeaders: signed, amzDate: amzDate, token: token, request: request,
+            excludedQuery: [], service: service, now: now, expires: nil)
+    }
+
+    func verifyQuery(_ items: [String: String], _ request: SigV4.Request, service: String, now: Date) throws(SigV4Failure) -> (AccessKey, CredentialScope) {
+        var missing: [String] = []
+        for name in ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"] where items[name] == nil {
+            missing.append("AWS query-string parameters must include '\(name)'.")
+        }
+        guard missing.isEmpty, items["X-Amz-Algorithm"] == SigV4.algorithm, let credential = items["X-Amz-Credential"],
+            let signature = items["X-Amz-Signature"], let signedHeaders = items["X-Amz-SignedHeaders"], let amzDate = items["X-Amz-Date"]
+        else {
+            throw .incompleteSignature(missing.isEmpty ? "Unsupported AWS 'algorithm': '\(items["X-Amz-Algorithm"] ?? "")'" : missing.joined(separator: " ") + " Re-examine the query-string parameters.")
+        }
+        var expires: TimeInterval?
+        if let raw = items["X-Amz-Expires"] {
+            guard let seconds = Int(raw), (1...604_800).contains(seconds) else {
+                throw .incompleteSignature("X-Amz-Expires must be between 1 and 604800 seconds")
+            }
+            expires = TimeInterval(seconds)
+        }
+        return try check(
+            credential: credential, signature: signature, signedHeaders: signedHeaders.split(separator: ";").map(String.init), amzDate: amzDate,
+            token: items["X-Amz-Security-Token"], request: request, excludedQuery: ["X-Amz-Signature"], service: service, now: now,
+            expires: expires)
+    }
+
+    func check(
+        credential: String, signature: String, signedHeaders: [String], amzDate: String, token: String?, request: SigV4.Request,
+        excludedQuery: Set<String>, service: String, now: Date, expires: TimeInterval?
+    ) throws(SigV4Failure) -> (AccessKey, CredentialScope) {
+        guard let scope = CredentialScope(credential: credential) else {
+            throw .incompleteSignature("Credential should be of the form 'AccessKeyId/yyyyMMdd/region/service/aws4_request'. Credential=\(credential)")
+        }
+        guard let key = keys[scope.accessKeyId] else { throw .unrecognizedClient }
+        if key.sessionToken != token { throw .unrecognizedClient }
+        guard scope.service == service else { throw .wrongService(expected: service) }
+        guard let date = SigV4.parseAmzDate(amzDate), amzDate.hasPrefix(scope.date) else {
+            throw .incompleteSignature("Date must be in ISO-8601 'basic format' and match the credential scope date. Got '\(amzDate)'.")
+        }
+        if let expires {
+            guard now <= date.addingTimeInterval(expires) else {
+                throw .signatureExpired("Signature expired: \(amzDate) is now earlier than \(SigV4.amzDate(now.addingTimeInterval(-expires))) (\(SigV4.amzDate(now)) - \(Int(expires)) sec.)")
+            }
+        } else if abs(now.timeIntervalSince(date)) > Self.clockSkew {
+            let bound = date < now ? now.addingTimeInterval(-Self.clockSkew) : now.addingTimeInterval(Self.clockSkew)
+            let relation = date < now ? "earlier" : "later"
+            let sign = date < now ? "-" : "+"
+            throw .signatureExpired("Signature expired: \(amzDate) is now \(relation) than \(SigV4.amzDate(bound)) (\(SigV4.amzDate(now)) \(sign) 15 min.)")
+        }
+        guard signedHeaders.contains("host") else {
+            throw .invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.")
+        }
+        let key2 = SigV4.signingKey(secret: key.secretAccessKey, date: scope.date, region: scope.region, service: scope.service)
+        let scopeText = "\(scope.date)/\(scope.region)/\(scope.service)/aws4_request"
+        // Clients differ in details the signature cannot tell apart: whether the path was normalized before
+        // signing, and (presigned URLs) whether the session token was added before or after signing.
+        var exclusions = [excludedQuery]
+        if !excludedQuery.isEmpty { exclusions.append(excludedQuery.union(["X-Amz-Security-Token"])) }
+        for excluded in exclusions {
+            for normalize in [true, false] {
+                let canonical = SigV4.canonicalRequest(request, signedHeaders: signedHeaders, normalizePath: normalize, excludingQuery: excluded)
+                let expected = SigV4.signature(stringToSign: SigV4.stringToSign(amzDate: amzDate, scope: scopeText, canonicalRequest: canonical), key: key2)
+                if SigV4.constantTimeEquals(expected, signature.lowercased()) { return (key, scope) }
+            }
+        }
+        throw .invalidSignature(Self.mismatch)
+    }
+
+    static func queryItems(_ query: String) -> [String: String] {
+        var items: [String: String] = [:]
+        for part in query.split(separator: "&") {
+            let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            items[SigV4.percentDecode(String(pair[0]))] = pair.count > 1 ? SigV4.percentDecode(String(pair[1])) : ""
+        }
+        return items
+    }
+}
