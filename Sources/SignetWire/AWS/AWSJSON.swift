@@ -6,6 +6,11 @@ public enum AWSJSON {
     /// Largest request body accepted on the AWS surfaces (UploadLayerPart carries 20 MiB base64-encoded).
     public static let maxRequestBody = 32 * 1024 * 1024
 
+    static func isEmptyObject(_ buffer: ByteBuffer) -> Bool {
+        let significant = buffer.readableBytesView.filter { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
+        return significant.isEmpty || significant.elementsEqual([UInt8(ascii: "{"), UInt8(ascii: "}")])
+    }
+
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
@@ -30,6 +35,8 @@ public enum AWSJSON {
     /// - Throws: ``AWSError`` `SerializationException` for malformed JSON or wrong member types,
     ///   `ValidationException` for missing required members.
     public static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
+        // Operations without input members: only the JSON object shape matters, no decoder needed.
+        if T.self == EmptyShape.self, let empty = EmptyShape() as? T, isEmptyObject(buffer) { return empty }
         var data = Data(buffer.readableBytesView)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { data = Data("{}".utf8) }
         guard data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "{") else {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// One access key Signet accepts.
@@ -48,6 +49,8 @@ public enum SigV4Failure: Error, Sendable, Equatable {
 /// Verifies SigV4-signed requests (header and presigned-query forms) against known access keys.
 public struct SigV4Verifier: Sendable {
     public let keys: [String: AccessKey]
+    /// Derived signing keys by access key, date, region and service (four HMACs saved per request).
+    private let signingKeys = SigningKeyCache()
     /// Largest allowed difference between the request's date and now.
     public static let clockSkew: TimeInterval = 15 * 60
 
@@ -150,7 +153,7 @@ public struct SigV4Verifier: Sendable {
         guard signedHeaders.contains("host") else {
             throw .invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.")
         }
-        let key2 = SigV4.signingKey(secret: key.secretAccessKey, date: scope.date, region: scope.region, service: scope.service)
+        let key2 = signingKeys.key(for: key, scope: scope)
         let scopeText = "\(scope.date)/\(scope.region)/\(scope.service)/aws4_request"
         // Clients differ in details the signature cannot tell apart: whether the path was normalized before
         // signing, and (presigned URLs) whether the session token was added before or after signing.
@@ -173,5 +176,23 @@ public struct SigV4Verifier: Sendable {
             items[SigV4.percentDecode(String(pair[0]))] = pair.count > 1 ? SigV4.percentDecode(String(pair[1])) : ""
         }
         return items
+    }
+}
+
+/// A small cache of derived signing keys; it is cleared when it grows past a bound (a new date every day).
+final class SigningKeyCache: @unchecked Sendable {
+    // `keys` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var keys: [String: SymmetricKey] = [:]
+
+    func key(for key: AccessKey, scope: CredentialScope) -> SymmetricKey {
+        let id = "\(key.accessKeyId)/\(scope.date)/\(scope.region)/\(scope.service)"
+        if let cached = lock.withLock({ keys[id] }) { return cached }
+        let derived = SigV4.signingKey(secret: key.secretAccessKey, date: scope.date, region: scope.region, service: scope.service)
+        lock.withLock {
+            if keys.count > 1024 { keys.removeAll() }
+            keys[id] = derived
+        }
+        return derived
     }
 }
