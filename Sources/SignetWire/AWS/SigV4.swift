@@ -82,26 +82,57 @@ public enum SigV4 {
     }
 
     public static func canonicalHeaders(_ headers: [(name: String, value: String)], signed: [String]) -> String {
-        var values: [String: [String]] = [:]
-        for (name, value) in headers {
-            values[name.lowercased(), default: []].append(trimmed(value))
+        var out = ""
+        for name in signed {
+            var values: [String] = []
+            for header in headers where equalsLowercased(header.name, name) {
+                values.append(trimmed(header.value))
+            }
+            out += name
+            out += ":"
+            out += values.count == 1 ? values[0] : values.joined(separator: ",")
+            out += "\n"
         }
-        return signed.map { "\($0):\((values[$0] ?? []).joined(separator: ","))\n" }.joined()
+        return out
     }
 
+    /// Whether `name` equals the lowercase `lower`, ASCII case-insensitively, without allocating.
+    static func equalsLowercased(_ name: String, _ lower: String) -> Bool {
+        let a = name.utf8
+        let b = lower.utf8
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in (x >= 0x41 && x <= 0x5A ? x + 0x20 : x) == y }
+    }
+
+    /// Trims the value and collapses inner runs of whitespace to one space (bytes, not Characters: this runs for
+    /// every signed header of every request).
     static func trimmed(_ value: String) -> String {
-        var result = ""
-        var lastWasSpace = false
-        for character in value.trimmingCharacters(in: .whitespacesAndNewlines) {
-            let isSpace = character == " " || character == "\t" || character == "\n" || character == "\r"
-            if isSpace {
-                if !lastWasSpace { result.append(" ") }
-            } else {
-                result.append(character)
+        let bytes = value.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        var clean = true
+        var previousSpace = true  // a leading space is not clean
+        for byte in bytes {
+            let space = isSpace(byte)
+            if space && (previousSpace || byte != 0x20) {
+                clean = false
+                break
             }
-            lastWasSpace = isSpace
+            previousSpace = space
         }
-        return result
+        if clean && !previousSpace { return value }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for byte in bytes {
+            if isSpace(byte) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Steps 2–4
