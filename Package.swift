@@ -13,6 +13,11 @@ let package = Package(
     products: [
         .executable(name: "signet", targets: ["SignetCLI"]),
         .library(name: "SignetServer", targets: ["SignetServer"]),
+        // For the separate Benchmarks/ package, which depends on this one by path.
+        .library(name: "SignetDomain", targets: ["SignetDomain"]),
+        .library(name: "SignetNotary", targets: ["SignetNotary"]),
+        .library(name: "SignetStorage", targets: ["SignetStorage"]),
+        .library(name: "SignetWire", targets: ["SignetWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -97,6 +102,17 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: settings
+        ),
+        // Replays the recorded HTTP contract (http-tests/**/*.json) and checks openapi.yaml's routes against the router.
+        .testTarget(
+            name: "SignetContractTests",
+            dependencies: [
+                "SignetServer", "SignetStorage", "SignetDomain", "SignetWire",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings
         ),

@@ -76,6 +76,8 @@ SIGNING_JOB_SHAPES_SWIFT = ROOT / "Sources/SignetWire/Signer/SigningJobShapes.sw
 SIGNER_ERRORS_SWIFT = ROOT / "Sources/SignetWire/Signer/SignerErrorMapping.swift"
 SIGNER_CONTROLLER_SWIFT = ROOT / "Sources/SignetServer/Controllers/SignerController.swift"
 AWS_ERROR_SWIFT = ROOT / "Sources/SignetWire/AWS/AWSError.swift"
+SIGV4_VERIFIER_SWIFT = ROOT / "Sources/SignetWire/AWS/SigV4Verifier.swift"
+ERROR_FRAMING_SWIFT = ROOT / "Sources/SignetServer/Middleware/ErrorFramingMiddleware.swift"
 
 TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921."
 JSON11 = "application/x-amz-json-1.1"
@@ -256,6 +258,20 @@ EXTRA_ERRORS: dict[str, list[str]] = {
 }
 # Returned by every operation (the dispatcher and AWSJSON.decode).
 PROTOCOL_ERRORS = ["SerializationException", "ValidationException", "UnknownOperationException"]
+# SigV4 verification failures (SigV4Failure.code in SigV4Verifier.swift), on every ECR and Signer operation unless
+# the server runs with --auth none: 400 on ECR (AWS JSON 1.1), 403 on Signer (rest-json), as AWS answers them.
+SIGV4_ERROR_MEANINGS = {
+    "MissingAuthenticationTokenException": "the request is not signed (no `Authorization` header and no "
+                                           "`X-Amz-Signature` query parameter)",
+    "IncompleteSignatureException": "the `Authorization` header or the presigned query lacks a part (`Credential`, "
+                                    "`SignedHeaders`, `Signature`, `X-Amz-Date`), the credential or date is malformed, "
+                                    "or the credential scope's region is not a region",
+    "InvalidSignatureException": "the signature does not match the request, it was made more than 15 minutes from the "
+                                 "server's clock (or a presigned URL has expired), `host` is not signed, or the "
+                                 "credential is scoped to another service",
+    "UnrecognizedClientException": "the access key is not one Signet knows (`test`, or `--credentials`), or the "
+                                   "request's session token is not the key's",
+}
 # Not 400s: they have their own responses.
 NON_400 = {"ServerException", "RequestEntityTooLargeException"}
 
@@ -295,6 +311,7 @@ ERROR_MEANINGS = {
     "TooManyTagsException": "the repository would have more than 50 tags",
     "UnknownOperationException": "the operation name (X-Amz-Target or the /ecr/ path) is not served",
     "ValidationException": "a required member is missing or null, or a member breaks a model constraint",
+    **SIGV4_ERROR_MEANINGS,
 }
 
 # What Signet decides, per ECR operation (appended to the operation's description).
@@ -553,6 +570,7 @@ SIGNER_EXTRA_ERRORS = {
 
 # What an error means: SIGNER_ERROR_MEANINGS[(operation, code)], else SIGNER_ERROR_MEANINGS[code].
 SIGNER_ERROR_MEANINGS = {
+    **SIGV4_ERROR_MEANINGS,
     "AccessDeniedException": "`profileOwner` names another account whose profile policy does not grant the caller "
                              "`signer:GetSigningProfile`",
     "BadRequestException": "`resourceArn` is not a signing-profile ARN (a profile-version ARN is not one either)",
@@ -709,12 +727,29 @@ class SpecError(Exception):
 _ECR_CODES: set[str] = set()
 
 
+def sigv4_error_codes() -> list[str]:
+    """The codes of SigV4Failure (`public var code` in SigV4Verifier.swift); they must be SIGV4_ERROR_MEANINGS's."""
+    source = SIGV4_VERIFIER_SWIFT.read_text()
+    block = re.search(r"public var code: String \{(.*?)\n    \}", source, re.S)
+    codes = sorted(set(re.findall(r'return "(\w+)"', block.group(1)))) if block else []
+    if not codes:
+        raise SpecError(f"{SIGV4_VERIFIER_SWIFT.name}: SigV4Failure's `public var code` not found")
+    if set(codes) != set(SIGV4_ERROR_MEANINGS):
+        raise SpecError(f"{SIGV4_VERIFIER_SWIFT.name}: SigV4Failure codes {codes} differ from SIGV4_ERROR_MEANINGS "
+                        f"{sorted(SIGV4_ERROR_MEANINGS)}")
+    framing = ERROR_FRAMING_SWIFT.read_text()
+    if not re.search(r"case let error as SigV4Failure:.*?== \.json11 \? \.badRequest : \.forbidden", framing, re.S):
+        raise SpecError(f"{ERROR_FRAMING_SWIFT.name}: SigV4 failures are no longer 400 (JSON 1.1) / 403 (rest-json)")
+    return codes
+
+
 def ecr_error_codes() -> set[str]:
     """Every `code: "<X>"` written in Sources/SignetWire/ECR and Sources/SignetWire/AWS."""
     if not _ECR_CODES:
         for directory in ("ECR", "AWS"):
             for file in sorted((ROOT / "Sources/SignetWire" / directory).glob("*.swift")):
                 _ECR_CODES.update(re.findall(r'code:\s*"(\w+)"', file.read_text()))
+        _ECR_CODES.update(sigv4_error_codes())
     return _ECR_CODES
 
 
@@ -1015,7 +1050,7 @@ class Builder:
             if code not in declared and code not in PROTOCOL_ERRORS:
                 raise SpecError(f"NOT_PRODUCED[{operation}] lists {code}, which the model does not declare")
         inputs = self.shapes[self.model["operations"][operation]["input"]["shape"]]["members"]
-        codes = set(declared) | set(PROTOCOL_ERRORS) | set(EXTRA_ERRORS.get(operation, []))
+        codes = set(declared) | set(PROTOCOL_ERRORS) | set(EXTRA_ERRORS.get(operation, [])) | set(sigv4_error_codes())
         if "registryId" in inputs and "registryId" in parse_members(SIGNET_SHAPES[self.input_shape(operation)][1]):
             codes.add("AccessDeniedException")
         codes -= NON_400 | set(not_produced)
@@ -1279,7 +1314,9 @@ class Builder:
                     "`GET /_signet/layers/{digest}` serves GetDownloadUrlForLayer's presigned URLs.\n\n"
                     "Any other method or path gives 404 `UnknownOperationException`: rest-json framed under the Signer "
                     "prefixes (`/signing-profiles`, `/signing-platforms`, `/signing-jobs`, `/tags/`, `/revocations`), "
-                    "an AWS JSON 1.1 body elsewhere.\n\n"
+                    "an AWS JSON 1.1 body elsewhere. That answer, like every ECR and Signer operation, needs a valid "
+                    "SigV4 signature first (security scheme `sigv4`): unsigned, such a request gets "
+                    "`MissingAuthenticationTokenException`, as AWS answers it (not with `--auth none`).\n\n"
                     "Generated by scripts/gen-openapi.py; do not edit by hand.\n"),
             },
             "servers": [{
@@ -1366,11 +1403,14 @@ class Builder:
                         "name": "Authorization",
                         "description": (
                             "AWS Signature Version 4 (`AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/"
-                            "aws4_request, SignedHeaders=..., Signature=...`, service `ecr` or `signer`). Signet does "
-                            "not verify signatures yet, "
-                            "so the header is optional; when present, the region of its credential scope selects the "
-                            "registry region (otherwise --region). Presigned `X-Amz-Credential` query parameters are "
-                            "read the same way."),
+                            "aws4_request, SignedHeaders=..., Signature=...`, service `ecr` or `signer`), or the "
+                            "presigned `X-Amz-*` query parameters. Signet verifies it against its access keys (the "
+                            "built-in `test`/`test` and `--credentials`; 15 minutes of clock skew; session tokens): "
+                            "the key's account is the caller, the credential scope's region selects the registry. "
+                            "Failures are 400 on ECR and 403 on Signer, with `MissingAuthenticationTokenException`, "
+                            "`IncompleteSignatureException`, `InvalidSignatureException` or "
+                            "`UnrecognizedClientException`. With `signet serve --auth none` nothing is verified (the "
+                            "header is optional; a credential scope present still selects the region)."),
                     },
                     "registryBasic": {
                         "type": "http",
@@ -1432,6 +1472,8 @@ class SignerBuilder(Builder):
         if not re.search(r'AWSError\(code: "SerializationException", message:', AWS_ERROR_SWIFT.read_text()):
             raise SpecError(f"{AWS_ERROR_SWIFT.name}: SerializationException is no longer a plain 400")
         statuses["SerializationException"] = 400
+        for code in sigv4_error_codes():  # rest-json: 403 (ErrorFramingMiddleware.awsError)
+            statuses[code] = 403
         for code, status in statuses.items():
             declared = self.shapes.get(code, {}).get("error", {}).get("httpStatusCode")
             if declared is not None and declared != status:
@@ -1535,7 +1577,7 @@ class SignerBuilder(Builder):
             if code not in declared:
                 raise SpecError(f"SIGNER_NOT_PRODUCED[{operation}] lists {code}, which the model does not declare")
         not_produced = set(SIGNER_NOT_PRODUCED.get(operation, [])) | (set(SIGNER_NEVER) & set(declared))
-        codes = set(declared) | set(SIGNER_EXTRA_ERRORS.get(operation, []))
+        codes = set(declared) | set(SIGNER_EXTRA_ERRORS.get(operation, [])) | set(sigv4_error_codes())
         if self.model["operations"][operation]["input"]["shape"] in self.table:  # a decoded body
             codes |= {"SerializationException", "ValidationException"}
         if "profileName" in self.located(operation, "uri"):  # SigningProfileName validates it

@@ -99,6 +99,9 @@ struct SigV4AuthMiddleware: RouterMiddleware {
     let clock: any SignetClock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // `/v2/` has its own authentication (RegistryAuthMiddleware). This middleware only sees a /v2/ request when no
+        // route matched it (the router's not-found responder runs every router middleware): let it become 404 NOT_FOUND.
+        if request.uri.path == "/v2" || request.uri.path.hasPrefix("/v2/") { return try await next(request, context) }
         var context = context
         var request = request
         guard let verifier else {
