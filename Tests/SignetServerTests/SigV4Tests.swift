@@ -57,6 +57,27 @@ struct SigV4AuthenticationTests {
         }
     }
 
+    @Test func aDeclaredBodyHashMustMatchTheBody() async throws {
+        try await withServer(.inMemory) { client, _ in
+            var headers: HTTPFields = [
+                HTTPField.Name("X-Amz-Target")!: "AmazonEC2ContainerRegistry_V20150921.CreateRepository", .contentType: "application/x-amz-json-1.1",
+            ]
+            let signedBody = #"{"repositoryName":"signed-a"}"#
+            headers[HTTPField.Name("x-amz-content-sha256")!] = SigV4.hex(SHA256.hash(data: Data(signedBody.utf8)))
+            let request = SigV4.Request(
+                method: "POST", path: "/", query: "", headers: [("host", "localhost")] + headers.map { ($0.name.canonicalName, $0.value) },
+                payloadHash: SigV4.hex(SHA256.hash(data: Data(signedBody.utf8))))
+            for (name, value) in SigV4.sign(request, accessKey: "test", secret: "test", region: "us-east-1", service: "ecr", date: Self.now) {
+                headers[HTTPField.Name(name)!] = value
+            }
+            #expect(try await client.send(uri: "/", method: .post, headers: headers, body: signedBody).status == .ok)
+            let swapped = try await client.send(uri: "/", method: .post, headers: headers, body: #"{"repositoryName":"tampered-b"}"#)
+            expect(swapped, "InvalidSignatureException")
+            let listed = try await client.ecr("DescribeRepositories")
+            #expect((listed["repositories"] as? [[String: Any]])?.map { $0["repositoryName"] as? String } == ["signed-a"])
+        }
+    }
+
     @Test func theClockSkewLimitIsFifteenMinutes() async throws {
         try await withServer(.inMemory) { client, _ in
             let inside = Self.signedHeaders(date: Self.now.addingTimeInterval(-14 * 60))

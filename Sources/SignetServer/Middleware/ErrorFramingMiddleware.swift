@@ -114,7 +114,12 @@ struct SigV4AuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let payloadHash = request.headers[.xAmzContentSHA256] ?? SigV4.hex(SHA256.hash(data: body.readableBytesView))
+        let bodyHash = SigV4.hex(SHA256.hash(data: body.readableBytesView))
+        let payloadHash = request.headers[.xAmzContentSHA256] ?? bodyHash
+        // A declared body hash is part of what was signed: it must be the hash of the body that arrived.
+        guard payloadHash == bodyHash || payloadHash == SigV4.unsignedPayload else {
+            throw SigV4Failure.invalidSignature("The provided 'x-amz-content-sha256' header does not match what was computed.")
+        }
         var headers: [(name: String, value: String)] = [("host", request.head.authority ?? "")]
         for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
         let signed = SigV4.Request(
