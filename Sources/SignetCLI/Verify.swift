@@ -59,7 +59,8 @@ struct Verify: AsyncParsableCommand {
             return fail("\(error)")
         }
         var client = RegistryClient(host: parsed.host)
-        client.authorization = try await authorization(client)
+        let region = try await Self.region(of: client)
+        client.authorization = try await authorization(client, region: region)
 
         // resolve the reference with HEAD, as notation does
         let accept = [
@@ -101,7 +102,7 @@ struct Verify: AsyncParsableCommand {
         let revocationClient = client
         let verifier = Verifier(
             trustStore: { type, name in anchors(type, name) },
-            revokedEntities: { envelope in try await Self.revokedEntities(revocationClient, envelope) })
+            revokedEntities: { envelope in try await Self.revokedEntities(revocationClient, region: region, envelope) })
         for (index, signature) in signatures.enumerated() {
             guard index < maxSignatures else {
                 return fail("signature evaluation stopped. The configured limit of \(maxSignatures) signatures to verify per artifact exceeded")
@@ -128,12 +129,12 @@ struct Verify: AsyncParsableCommand {
         return fail("signature verification failed for all the signatures associated with \(resolved)")
     }
 
-    func authorization(_ client: RegistryClient) async throws -> String? {
+    func authorization(_ client: RegistryClient, region: String) async throws -> String? {
         if let username, let password {
             return "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
         }
         let response = try await client.sendSigned(
-            "POST", "/ecr/GetAuthorizationToken", region: try await Self.region(of: client), service: "ecr",
+            "POST", "/ecr/GetAuthorizationToken", region: region, service: "ecr",
             headers: ["Content-Type": "application/x-amz-json-1.1"], body: Data("{}".utf8))
         guard response.status == 200, let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
             let token = ((object["authorizationData"] as? [[String: Any]])?.first?["authorizationToken"]) as? String
@@ -203,7 +204,7 @@ struct Verify: AsyncParsableCommand {
     }
 
     /// Asks the server's Signer revocation endpoint (`GET /revocations`) about the signature.
-    static func revokedEntities(_ client: RegistryClient, _ envelope: JWSEnvelope) async throws -> [String] {
+    static func revokedEntities(_ client: RegistryClient, region: String, _ envelope: JWSEnvelope) async throws -> [String] {
         guard let versionArn = envelope.attribute("com.amazonaws.signer.signingProfileVersion"),
             let jobArn = envelope.attribute("com.amazonaws.signer.signingJob")
         else { return [] }  // not an AWS Signer-style signature: nothing Signer could have revoked
@@ -213,7 +214,7 @@ struct Verify: AsyncParsableCommand {
         ]
         for hash in certificateHashes(envelope.certificates) { items.append(("certificateHashes", hash)) }
         let query = items.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
-        let response = try await client.sendSigned("GET", "/revocations", query: query, region: try await region(of: client), service: "signer")
+        let response = try await client.sendSigned("GET", "/revocations", query: query, region: region, service: "signer")
         guard response.status == 200, let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
             let revoked = object["revokedEntities"] as? [String]
         else { throw CLIError("GetRevocationStatus answered \(response.status)") }

@@ -103,10 +103,8 @@ final class ManagedSigningEngine: Service, Sendable {
             guard let image = try await service.metadata.image(item.digest, repository: item.repository, registry: item.registry) else {
                 throw SigningFailure("the image was deleted before it could be signed")
             }
-            guard let (owner, region, name) = SignerService.parseProfileArn(arn) else {
-                throw SigningRefusal.profileNotFound(arn)
-            }
-            let profile = try await signer.profileForSigning(name: name, owner: owner, region: region, caller: pusher)
+            guard let parsed = SignerARN(arn), let name = parsed.profileName else { throw SigningRefusal.profileNotFound(arn) }
+            let profile = try await signer.profileForSigning(name: name, owner: parsed.account, region: parsed.region, caller: pusher)
             let subject = Descriptor(mediaType: image.mediaType, digest: image.digest, size: Int64(image.manifest.count))
             let payload = try NotaryPayload(descriptor: subject).encoded()
             let signed = try await signer.signPayload(payload, format: NotaryPayload.mediaType, profile: profile, caller: pusher)

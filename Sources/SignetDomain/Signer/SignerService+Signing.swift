@@ -196,43 +196,18 @@ extension SignerService {
             throw SignerError.validation("Signing platform \(platformId) does not exist")
         }
         var revoked: [String] = []
-        if let (registry, name, version) = Self.parseProfileVersionArn(profileVersionArn),
-            let profile = try await store.signingProfile(named: name, in: registry), profile.profileVersion == version,
+        if let arn = SignerARN(profileVersionArn), let (name, version) = arn.profileVersion,
+            let profile = try await store.signingProfile(named: name, in: arn.registry), profile.profileVersion == version,
             let revocation = profile.revocation, signatureTime >= revocation.effectiveFrom
         {
             revoked.append(profileVersionArn)
         }
-        if let (owner, region, jobId) = Self.parseJobArn(jobArn), let job = try await store.signingJob(jobId, owner: owner, region: region),
+        if let arn = SignerARN(jobArn), let jobId = arn.jobId, let job = try await store.signingJob(jobId, owner: arn.account, region: arn.region),
             job.revocation != nil
         {
             revoked.append(jobArn)
         }
         _ = certificateHashes  // Signet revokes profiles and jobs, never certificates.
         return revoked
-    }
-
-    static func parseProfileVersionArn(_ arn: String) -> (RegistryKey, SigningProfileName, String)? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "signer", let account = try? AccountID(String(parts[4])) else { return nil }
-        let path = parts[5].split(separator: "/")
-        guard path.count == 3, path[0] == "signing-profiles", let name = try? SigningProfileName(String(path[1])) else { return nil }
-        return (RegistryKey(account: account, region: Region(String(parts[3]))), name, String(path[2]))
-    }
-
-    static func parseJobArn(_ arn: String) -> (AccountID, Region, String)? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "signer", let account = try? AccountID(String(parts[4])) else { return nil }
-        let path = parts[5].split(separator: "/")
-        guard path.count == 2, path[0] == "signing-jobs" else { return nil }
-        return (account, Region(String(parts[3])), String(path[1]))
-    }
-
-    /// Parses `arn:aws:signer:<region>:<account>:/signing-profiles/<name>` (a signing rule's profile).
-    public static func parseProfileArn(_ arn: String) -> (account: AccountID, region: Region, name: SigningProfileName)? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[2] == "signer", let account = try? AccountID(String(parts[4])) else { return nil }
-        let path = parts[5].split(separator: "/")
-        guard path.count == 2, path[0] == "signing-profiles", let name = try? SigningProfileName(String(path[1])) else { return nil }
-        return (account, Region(String(parts[3])), name)
     }
 }

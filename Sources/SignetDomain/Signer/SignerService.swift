@@ -174,14 +174,10 @@ public struct SignerService: Sendable {
 
     /// The caller's profile named by a profile ARN (tag APIs: BadRequest for malformed, NotFound for unknown).
     func profile(forArn arn: String, caller: CallerIdentity) async throws -> SigningProfile {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[1].hasPrefix("aws"), parts[2] == "signer", parts[5].hasPrefix("/signing-profiles/"),
-            let name = try? SigningProfileName(String(parts[5].dropFirst("/signing-profiles/".count)))
-        else {
+        guard let parsed = SignerARN(arn), let name = parsed.profileName else {
             throw SignerError.badRequest("\(arn) is not a valid signing profile ARN")
         }
-        guard String(parts[4]) == caller.account.value, String(parts[3]) == caller.region.value,
-            let profile = try await store.signingProfile(named: name, in: caller.registry)
+        guard parsed.registry == caller.registry, let profile = try await store.signingProfile(named: name, in: caller.registry)
         else {
             throw SignerError.tagResourceNotFound(arn)
         }

@@ -125,12 +125,7 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         let signed = SigV4.Request(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers, payloadHash: payloadHash)
         let service = ErrorFramingMiddleware.framing(for: request.uri.path) == .restJSON ? "signer" : "ecr"
-        let (key, scope): (AccessKey, CredentialScope)
-        do {
-            (key, scope) = try verifier.verify(signed, service: service, now: clock.now)
-        } catch {
-            throw error
-        }
+        let (key, scope) = try verifier.verify(signed, service: service, now: clock.now)
         guard Region.isWellFormed(scope.region), let account = try? AccountID(key.accountId) else {
             throw SigV4Failure.incompleteSignature("Credential scope region '\(scope.region)' is not a valid region")
         }
