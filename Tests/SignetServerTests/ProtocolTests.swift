@@ -64,7 +64,10 @@ struct ProtocolTests {
             let notFound = try await client.send(uri: "/nowhere", method: .get)
             let health = try await client.send(uri: "/_signet/health", method: .get)
             for response in [ok, error, notFound, health] {
-                #expect(UUID(uuidString: response.headers[.amznRequestId] ?? "") != nil)
+                let id = response.headers[.amznRequestId] ?? ""
+                #expect(UUID(uuidString: id) != nil)
+                // lowercase, version 4, RFC 4122 variant — the form AWS sends
+                #expect(id == id.lowercased() && Array(id)[14] == "4" && "89ab".contains(Array(id)[19]), "\(id)")
             }
             #expect(ok.headers[.amznRequestId] != error.headers[.amznRequestId])
             #expect(notFound.status == .notFound && notFound.errorType == "UnknownOperationException")

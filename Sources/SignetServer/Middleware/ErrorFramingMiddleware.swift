@@ -15,7 +15,7 @@ struct ErrorFramingMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.requestID = UUID().uuidString.lowercased()
+        context.requestID = RequestID.make()
         var response: Response
         do {
             response = try await next(request, context)
@@ -131,5 +131,42 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         }
         context.caller = CallerIdentity(account: account, region: Region(scope.region))
         return try await next(request, context)
+    }
+}
+
+/// Request ids in UUID form (version 4, lowercase), made from two random words without Foundation's `UUID`
+/// formatting and lowercasing (which showed in the profile of every request).
+enum RequestID {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var high = generator.next()
+        var low = generator.next()
+        high = (high & ~0xF000) | 0x4000  // version 4
+        low = (low & ~(0xC000 << 48)) | (0x8000 << 48)  // variant 10
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var index = 0
+            func put(_ word: UInt64, nibbles: Int) {
+                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
+                    buffer[index] = digits[Int((word >> UInt64(shift)) & 0xF)]
+                    index += 1
+                }
+            }
+            func dash() {
+                buffer[index] = UInt8(ascii: "-")
+                index += 1
+            }
+            put(high >> 32, nibbles: 8)
+            dash()
+            put(high >> 16, nibbles: 4)
+            dash()
+            put(high, nibbles: 4)
+            dash()
+            put(low >> 48, nibbles: 4)
+            dash()
+            put(low, nibbles: 12)
+            return index
+        }
     }
 }

@@ -26,9 +26,9 @@ public enum AWSJSON {
         return decoder
     }
 
-    /// Encodes an output shape.
+    /// Encodes an output shape (``AWSJSONEncoder``: the bytes of ``encoder()``, several times faster).
     public static func encode(_ value: some Encodable) throws -> ByteBuffer {
-        ByteBuffer(bytes: try encoder().encode(value))
+        ByteBuffer(bytes: try AWSJSONEncoder().encode(value))
     }
 
     /// Decodes an input shape; an empty body is `{}`.

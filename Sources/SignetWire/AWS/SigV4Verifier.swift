@@ -66,11 +66,11 @@ public struct SigV4Verifier: Sendable {
     /// The verified key and credential scope of `request`.
     /// - Parameter service: the signing name this surface accepts (`ecr`, `signer`).
     public func verify(_ request: SigV4.Request, service: String, now: Date) throws(SigV4Failure) -> (AccessKey, CredentialScope) {
-        let headerValue = request.headers.first { $0.name.lowercased() == "authorization" }?.value
-        let queryItems = Self.queryItems(request.query)
+        let headerValue = Self.header("authorization", in: request)
         if let headerValue, headerValue.hasPrefix(SigV4.algorithm) {
             return try verifyHeader(headerValue, request, service: service, now: now)
         }
+        let queryItems = Self.queryItems(request.query)
         if queryItems["X-Amz-Algorithm"] != nil || queryItems["X-Amz-Signature"] != nil || queryItems["X-Amz-Credential"] != nil {
             return try verifyQuery(queryItems, request, service: service, now: now)
         }
@@ -80,25 +80,48 @@ public struct SigV4Verifier: Sendable {
         throw .missingAuthenticationToken
     }
 
+    /// The first value of the header `lowercaseName` (names compared ASCII case-insensitively, without allocating).
+    static func header(_ lowercaseName: String, in request: SigV4.Request) -> String? {
+        request.headers.first { SigV4.equalsLowercased($0.name, lowercaseName) }?.value
+    }
+
+    /// The `Credential`, `Signature` and `SignedHeaders` of `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`
+    /// (parsed over UTF-8 bytes: this runs for every request; the last of a repeated parameter wins).
+    static func authorizationParameters(_ header: String) -> (credential: String?, signature: String?, signedHeaders: String?) {
+        var result: (credential: String?, signature: String?, signedHeaders: String?) = (nil, nil, nil)
+        let utf8 = header.utf8
+        let parameters = utf8[utf8.index(utf8.startIndex, offsetBy: SigV4.algorithm.utf8.count)...]
+        for piece in parameters.split(separator: UInt8(ascii: ",")) {
+            var part = piece
+            while let first = part.first, first == 0x20 || first == 0x09 { part = part.dropFirst() }
+            while let last = part.last, last == 0x20 || last == 0x09 { part = part.dropLast() }
+            guard let equals = part.firstIndex(of: UInt8(ascii: "=")), part.index(after: equals) != part.endIndex else { continue }
+            let value = String(Substring(part[part.index(after: equals)...]))
+            switch Substring(part[..<equals]) {
+            case "Credential": result.credential = value
+            case "Signature": result.signature = value
+            case "SignedHeaders": result.signedHeaders = value
+            default: continue
+            }
+        }
+        return result
+    }
+
     func verifyHeader(_ header: String, _ request: SigV4.Request, service: String, now: Date) throws(SigV4Failure) -> (AccessKey, CredentialScope) {
-        var parameters: [String: String] = [:]
-        for part in header.dropFirst(SigV4.algorithm.count).split(separator: ",") {
-            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2 { parameters[pair[0]] = pair[1] }
-        }
+        let parameters = Self.authorizationParameters(header)
         var missing: [String] = []
-        for name in ["Credential", "Signature", "SignedHeaders"] where parameters[name] == nil {
-            missing.append("Authorization header requires '\(name)' parameter.")
-        }
-        let amzDate = request.headers.first { $0.name.lowercased() == "x-amz-date" }?.value
+        if parameters.credential == nil { missing.append("Authorization header requires 'Credential' parameter.") }
+        if parameters.signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
+        if parameters.signedHeaders == nil { missing.append("Authorization header requires 'SignedHeaders' parameter.") }
+        let amzDate = Self.header("x-amz-date", in: request)
         if amzDate == nil { missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.") }
-        guard missing.isEmpty, let credential = parameters["Credential"], let signature = parameters["Signature"],
-            let signedHeaders = parameters["SignedHeaders"], let amzDate
+        guard missing.isEmpty, let credential = parameters.credential, let signature = parameters.signature,
+            let signedHeaders = parameters.signedHeaders, let amzDate
         else {
             throw .incompleteSignature(missing.joined(separator: " ") + " Authorization=\(header.prefix(40))")
         }
         let signed = signedHeaders.split(separator: ";").map(String.init)
-        let token = request.headers.first { $0.name.lowercased() == "x-amz-security-token" }?.value
+        let token = Self.header("x-amz-security-token", in: request)
         return try check(
             credential: credential, signature: signature, signedHeaders: signed, amzDate: amzDate, token: token, request: request,
             excludedQuery: [], service: service, now: now, expires: nil)

@@ -1,0 +1,80 @@
+import Foundation
+import SignetWire
+import Testing
+
+/// ``AWSJSONEncoder`` must write exactly what Foundation's encoder with the AWS settings writes.
+@Suite("AWS JSON encoder")
+struct AWSJSONEncoderTests {
+    struct Inner: Encodable {
+        var Key: String
+        var value: String?
+        var when: Date
+    }
+
+    struct Everything: Encodable {
+        var zeta = "/slashes/stay/"
+        var alpha = Date(timeIntervalSince1970: 1_764_460_800)
+        var fraction = Date(timeIntervalSince1970: 1_764_460_800.125)
+        var escapes = "quote \" backslash \\ newline \n tab \t return \r bell \u{7} formfeed \u{C} backspace \u{8} unit \u{1F}"
+        var unicode = "grüße ✓ 🚀 日本"
+        var empty = ""
+        var negative = -42
+        var big: Int64 = 9_007_199_254_740_993
+        var unsigned: UInt64 = 18_446_744_073_709_551_615
+        var zero = 0
+        var ratio = 0.1
+        var huge = 1e300
+        var flag = true
+        var off = false
+        var missing: String? = nil
+        var present: Int? = 7
+        var bytes = Data([0, 1, 2, 250, 255])
+        var list = [1, 2, 3]
+        var emptyList: [String] = []
+        var nested = [Inner(Key: "b", value: nil, when: Date(timeIntervalSince1970: 0)), Inner(Key: "a", value: "v", when: Date(timeIntervalSince1970: 1))]
+        var map = ["b": 1, "B": 2, "a": 3, "A": 4, "ab": 5, "Ab": 6, "aB": 7, "imageId": 8, "imageIds": 9, "image_id": 10]
+        var emptyMap: [String: String] = [:]
+        var optionals: [String?] = ["x", nil]
+        var nestedLists = [[1], [], [2, 3]]
+        var repository = RepositoryShape(
+            repositoryArn: "arn:aws:ecr:us-east-1:123456789012:repository/team/app", registryId: "123456789012", repositoryName: "team/app",
+            repositoryUri: "localhost:5050/team/app", createdAt: Date(timeIntervalSince1970: 1_764_460_800), imageTagMutability: "MUTABLE",
+            imageTagMutabilityExclusionFilters: [ExclusionFilterShape(filterType: "WILDCARD", filter: "v*")],
+            imageScanningConfiguration: ImageScanningConfigurationShape(scanOnPush: false), encryptionConfiguration: EncryptionConfigurationShape(encryptionType: "AES256"))
+    }
+
+    func foundation(_ value: some Encodable) throws -> String {
+        String(decoding: try AWSJSON.encoder().encode(value), as: UTF8.self)
+    }
+
+    func ours(_ value: some Encodable) throws -> String {
+        String(decoding: try AWSJSONEncoder().encode(value), as: UTF8.self)
+    }
+
+    @Test func writesTheBytesFoundationWrites() throws {
+        let (a, b) = (try ours(Everything()), try foundation(Everything()))
+        if a != b {
+            let index = zip(a, b).prefix { $0 == $1 }.count
+            Issue.record("differs at \(index): ours …\(a.dropFirst(max(0, index - 40)).prefix(120))… foundation …\(b.dropFirst(max(0, index - 40)).prefix(120))…")
+        }
+    }
+
+    @Test func topLevelValuesAndEmptyShapes() throws {
+        struct Empty: Encodable {}
+        #expect(try ours(Empty()) == "{}")
+        #expect(try ours(["x": [String]()]) == #"{"x":[]}"#)
+        #expect(try ours([Date(timeIntervalSince1970: 5)]) == "[5]")
+    }
+
+    @Test func nonFiniteNumbersAreRefusedWithTheirPath() {
+        struct Bad: Encodable { var items = [1.0, .infinity] }
+        #expect(throws: EncodingError.self) { try AWSJSONEncoder().encode(Bad()) }
+        do {
+            _ = try AWSJSONEncoder().encode(Bad())
+        } catch let EncodingError.invalidValue(_, context) {
+            #expect(context.codingPath.map(\.stringValue) == ["items", "Index 1"])
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
