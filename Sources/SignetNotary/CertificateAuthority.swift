@@ -1,7 +1,7 @@
 public import Crypto
 import Foundation
 public import SignetDomain
-public import SwiftASN1
+import SwiftASN1
 public import X509
 
 /// Where the authority keeps its keys and certificates (PEM). Implementations: a directory (mode 0600 files)
@@ -15,17 +15,29 @@ public protocol KeyStorage: Sendable {
 /// P-384 key per signing-profile version (DESIGN §5).
 public actor CertificateAuthority {
     public struct Signing: Sendable {
-        /// The raw private scalar (the key type itself is not `Sendable`); never logged, never leaves the process.
-        let keyBytes: Data
+        /// The private key; never logged, never leaves the process.
+        private let box: KeyBox
         /// DER, leaf first, root last.
         public let chain: [[UInt8]]
+        /// The chain as the JWS `x5c` array's JSON text (encoded once, not per signature).
+        public let x5c: String
 
         init(key: P384.Signing.PrivateKey, chain: [[UInt8]]) {
-            keyBytes = key.rawRepresentation
+            box = KeyBox(key: key)
             self.chain = chain
+            x5c = JWSSigner.x5cJSON(chain)
         }
 
-        public func key() throws -> P384.Signing.PrivateKey { try P384.Signing.PrivateKey(rawRepresentation: keyBytes) }
+        public func key() -> P384.Signing.PrivateKey { box.key }
+    }
+
+    /// Holds a parsed key for the life of the process: re-creating it from the raw scalar derives the public
+    /// point, a scalar multiplication that cost as much as the signature itself. `@unchecked Sendable`: the key
+    /// is immutable after creation and BoringSSL's ECDSA signing only reads the EC_KEY, which is safe from
+    /// several threads at once.
+    final class KeyBox: @unchecked Sendable {
+        let key: P384.Signing.PrivateKey
+        init(key: P384.Signing.PrivateKey) { self.key = key }
     }
 
     private let storage: any KeyStorage

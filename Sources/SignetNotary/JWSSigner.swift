@@ -27,7 +27,8 @@ public enum JWSSigner {
     /// - Parameters:
     ///   - payload: the Notary payload JSON.
     ///   - chain: leaf first, root last (DER).
-    public static func sign(payload: Data, attributes: Attributes, chain: [[UInt8]], key: P384.Signing.PrivateKey) throws -> Data {
+    ///   - x5c: ``x5cJSON(_:)`` of `chain`, when the caller keeps it.
+    public static func sign(payload: Data, attributes: Attributes, chain: [[UInt8]], x5c: String? = nil, key: P384.Signing.PrivateKey) throws -> Data {
         let crit = ["io.cncf.notary.signingScheme", "io.cncf.notary.authenticSigningTime", "io.cncf.notary.expiry"]
         // Member order is fixed for readable, reproducible headers; the signature covers the encoded string.
         let protected =
@@ -41,12 +42,17 @@ public enum JWSSigner {
         let protectedB64 = Base64URL.encode(Data(protected.utf8))
         let payloadB64 = Base64URL.encode(payload)
         let signature = try key.signature(for: Data("\(protectedB64).\(payloadB64)".utf8))
-        let x5c = chain.map { "\"\(Data($0).base64EncodedString())\"" }.joined(separator: ",")
+        let x5c = x5c ?? x5cJSON(chain)
         let envelope =
             "{\"payload\":\"\(payloadB64)\",\"protected\":\"\(protectedB64)\","
             + "\"header\":{\"x5c\":[\(x5c)],\"io.cncf.notary.signingAgent\":\"\(signingAgent)\"},"
             + "\"signature\":\"\(Base64URL.encode(signature.rawRepresentation))\"}"
         return Data(envelope.utf8)
+    }
+
+    /// The members of the `x5c` array: standard base64 of each DER certificate, quoted, comma-separated.
+    public static func x5cJSON(_ chain: [[UInt8]]) -> String {
+        chain.map { "\"\(Data($0).base64EncodedString())\"" }.joined(separator: ",")
     }
 
     static func jsonString(_ text: String) -> String {

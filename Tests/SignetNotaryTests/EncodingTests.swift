@@ -180,4 +180,20 @@ struct EncodingTests {
         #expect(throws: NotaryError.self) { try NotaryPayload.decode(Data("{\"subject\":{}}".utf8)) }
         #expect(throws: NotaryError.self) { try NotaryPayload.decode(Data("{\"targetArtifact\":{\"digest\":\"sha256:x\",\"size\":1}}".utf8)) }
     }
+
+    @Test func rfc3339MatchesFoundationsFormatterAcrossCalendarEdges() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var instants: [TimeInterval] = [0, -1, -86400, -86401, 951_782_400, 951_868_799, 4_107_542_400, 1_764_460_799.9, 1_764_460_800, 253_402_300_799]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<500 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            instants.append(TimeInterval(Int64(state >> 31) % 8_000_000_000) - 2_000_000_000)
+        }
+        for instant in instants {
+            let date = Date(timeIntervalSince1970: instant)
+            #expect(RFC3339.string(date) == formatter.string(from: date), "\(instant)")
+        }
+    }
 }

@@ -567,7 +567,7 @@ struct SignetSignatureTests {
         let first = try await fixture.authority.signing(for: fixture.profile)
         let second = try await again.signing(for: fixture.profile)
         #expect(first.chain == second.chain)
-        #expect(try first.key().rawRepresentation == second.key().rawRepresentation)
+        #expect(first.key().rawRepresentation == second.key().rawRepresentation)
         // a signature made by the second authority verifies against the first one's root
         let envelope = try await Fixture.sign(again, fixture.profile)
         #expect(try await fixture.verify(identities: ["*"], envelope: envelope) == .verified(warnings: []))
@@ -588,7 +588,7 @@ struct SignetSignatureTests {
         #expect(Set([a.chain[1], aNext.chain[1], b.chain[1]]) == [authority.rootDER])
         let leaf = try Certificate(derEncoded: b.chain[0])
         #expect(CertificateChain.goString(leaf.subject) == "CN=beta,OU=111122223333,O=Signet,L=us-east-1,ST=WA,C=US")
-        #expect(P384.Signing.PublicKey(leaf.publicKey)?.rawRepresentation == (try b.key().publicKey.rawRepresentation))
+        #expect(P384.Signing.PublicKey(leaf.publicKey)?.rawRepresentation == b.key().publicKey.rawRepresentation)
     }
 
     @Test func signerRefusesANonNotaryPayload() async throws {

@@ -24,7 +24,7 @@ extension SQLiteMetadataStore: SignerStore {
 
     public func insertSigningProfile(_ profile: SigningProfile) async throws -> Bool {
         let json = try JSONEncoder().encode(profile)
-        return try await pool.write { db in
+        return try await committer.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO signing_profile (account, region, name, profile) VALUES (?, ?, ?, ?)",
                 arguments: [profile.account, profile.region, profile.name, json])
@@ -34,7 +34,7 @@ extension SQLiteMetadataStore: SignerStore {
 
     public func updateSigningProfile(_ profile: SigningProfile) async throws {
         let json = try JSONEncoder().encode(profile)
-        try await pool.write { db in
+        try await committer.write { db in
             try db.execute(
                 sql: "UPDATE signing_profile SET profile = ? WHERE account = ? AND region = ? AND name = ?",
                 arguments: [json, profile.account, profile.region, profile.name])
@@ -43,7 +43,7 @@ extension SQLiteMetadataStore: SignerStore {
 
     public func insertSigningJob(_ job: SigningJob) async throws {
         let json = try JSONEncoder().encode(job)
-        try await pool.write { db in
+        try await committer.write { db in
             try db.execute(
                 sql: "INSERT INTO signing_job (job_id, account, region, created_at, job) VALUES (?, ?, ?, ?, ?)",
                 arguments: [job.jobId, job.owner, job.region, job.createdAt.timeIntervalSince1970, json])
@@ -52,7 +52,7 @@ extension SQLiteMetadataStore: SignerStore {
 
     public func updateSigningJob(_ job: SigningJob) async throws {
         let json = try JSONEncoder().encode(job)
-        try await pool.write { db in
+        try await committer.write { db in
             try db.execute(sql: "UPDATE signing_job SET job = ? WHERE job_id = ?", arguments: [json, job.jobId])
         }
     }
@@ -76,12 +76,15 @@ extension SQLiteMetadataStore: SignerStore {
     }
 
     public func signatureCounts() async throws -> [RegistryKey: Int] {
-        let rows = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT account, region, COUNT(*) AS n FROM signing_job GROUP BY account, region")
+        // Plain values out of the closure (rows are not Sendable, which made this the blocking overload of `read`).
+        let rows: [(account: String, region: String, count: Int)] = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT account, region, COUNT(*) AS n FROM signing_job GROUP BY account, region").map {
+                ($0["account"], $0["region"], $0["n"])
+            }
         }
         var counts: [RegistryKey: Int] = [:]
         for row in rows {
-            counts[RegistryKey(account: AccountID(trusted: row["account"]), region: Region(row["region"]))] = row["n"]
+            counts[RegistryKey(account: AccountID(trusted: row.account), region: Region(row.region))] = row.count
         }
         return counts
     }

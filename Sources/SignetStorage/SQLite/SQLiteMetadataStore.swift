@@ -4,10 +4,13 @@ public import SignetDomain
 
 /// Metadata in one SQLite database (`<data-dir>/signet.sqlite`, WAL, `synchronous=FULL`).
 ///
-/// Every ``MetadataStore`` mutation is one transaction, so an image, its tags and its signing statuses
-/// change together or not at all, and a write acknowledged to a client survives a crash.
+/// Every ``MetadataStore`` mutation is atomic (one savepoint of a group-committed transaction), so an image, its
+/// tags and its signing statuses change together or not at all, and a write acknowledged to a client survives
+/// a crash.
 public struct SQLiteMetadataStore: MetadataStore {
     let pool: DatabasePool
+    /// Every mutation goes through here: concurrent writes share a commit (``GroupCommit``).
+    let committer: GroupCommit
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String) throws {
@@ -18,6 +21,7 @@ public struct SQLiteMetadataStore: MetadataStore {
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        committer = GroupCommit(pool: pool)
     }
 
     public var kind: StoreKind { .sqlite }
@@ -25,7 +29,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     // MARK: Repositories
 
     public func insertRepository(_ repository: Repository) async throws -> Bool {
-        try await pool.write { db in
+        try await committer.write { db in
             let exists = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM repository WHERE account = ? AND region = ? AND name = ?",
                 arguments: Self.key(repository.registry, repository.name)) ?? false
@@ -53,11 +57,11 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func updateRepository(_ repository: Repository) async throws {
-        try await pool.write { db in try Self.write(repository, db: db, update: true) }
+        try await committer.write { db in try Self.write(repository, db: db, update: true) }
     }
 
     public func deleteRepository(_ name: RepositoryName, in registry: RegistryKey) async throws {
-        try await pool.write { db in
+        try await committer.write { db in
             // image_tag and signing_status go with their images (ON DELETE CASCADE)
             try db.execute(sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ?", arguments: Self.key(registry, name))
             try db.execute(sql: "DELETE FROM repository WHERE account = ? AND region = ? AND name = ?", arguments: Self.key(registry, name))
@@ -113,7 +117,7 @@ public struct SQLiteMetadataStore: MetadataStore {
 
     public func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) async throws {
         let key = Self.key(registry, repository)
-        try await pool.write { db in
+        try await committer.write { db in
             if let image = change.upsert {
                 try db.execute(
                     sql: """
@@ -168,7 +172,7 @@ public struct SQLiteMetadataStore: MetadataStore {
 
     public func setSigningConfiguration(_ configuration: SigningConfiguration?, for registry: RegistryKey) async throws {
         let json = try configuration.map { try JSONEncoder().encode($0) }
-        try await pool.write { db in
+        try await committer.write { db in
             if let json {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO signing_configuration (account, region, configuration) VALUES (?, ?, ?)",
@@ -195,7 +199,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws {
-        try await pool.write { db in
+        try await committer.write { db in
             try db.execute(
                 sql: """
                     UPDATE signing_status SET status = ?, failure_code = ?, failure_reason = ?

@@ -1,0 +1,53 @@
+import Foundation
+import SignetDomain
+import SignetStorage
+import Testing
+
+/// Concurrent SQLite writes share commits; each keeps its own outcome, and every acknowledged write survives a reopen.
+@Suite("SQLite group commit")
+struct GroupCommitTests {
+    static let registry = RegistryKey(account: AccountID(trusted: "123456789012"), region: Region("us-east-1"))
+
+    static func job(_ id: String) -> SigningJob {
+        SigningJob(
+            jobId: id, owner: "123456789012", region: "us-east-1", profileName: "P", profileVersion: "v1", platformId: "Notation-OCI-SHA384-ECDSA",
+            createdAt: Date(timeIntervalSince1970: 1), signatureExpiresAt: Date(timeIntervalSince1970: 2), requestedBy: "arn:aws:iam::123456789012:root",
+            invoker: "123456789012")
+    }
+
+    @Test func concurrentWritesKeepTheirOwnOutcomesAndSurviveAReopen() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-group-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let path = try DataDirectory(path: url.path).databasePath
+        let store = try SQLiteMetadataStore(path: path)
+
+        // 100 names, each inserted twice at once: exactly one insert per name wins.
+        let inserted = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for round in 0..<2 {
+                for i in 0..<100 {
+                    group.addTask {
+                        _ = round
+                        return try await store.insertRepository(
+                            Repository(registry: Self.registry, name: RepositoryName(trusted: "team/app-\(i)"), createdAt: Date(timeIntervalSince1970: 1)))
+                    }
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(inserted == 100)
+
+        // A write that fails (duplicate job id) fails alone; the writes batched with it commit.
+        let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
+            for id in ["a", "b", "dup", "dup", "c", "d"] {
+                group.addTask { (id, (try? await store.insertSigningJob(Self.job(id))) != nil) }
+            }
+            return await group.reduce(into: [String: [Bool]]()) { $0[$1.0, default: []].append($1.1) }
+        }
+        #expect(outcomes["dup"]?.filter { $0 }.count == 1 && outcomes["dup"]?.count == 2)
+        for id in ["a", "b", "c", "d"] { #expect(outcomes[id] == [true]) }
+
+        let reopened = try SQLiteMetadataStore(path: path)
+        #expect(try await reopened.repositories(in: Self.registry).count == 100)
+        #expect(try await Set(reopened.signingJobs(in: Self.registry).map(\.jobId)) == ["a", "b", "c", "d", "dup"])
+    }
+}
