@@ -56,23 +56,27 @@ final class ManagedSigningEngine: Service, Sendable {
         } catch {
             logger.error("cannot read pending signing work", metadata: ["error": "\(error)"])
         }
-        await withDiscardingTaskGroup { group in
-            var running = 0
-            let (done, doneContinuation) = AsyncStream.makeStream(of: Void.self)
-            var doneIterator = done.makeAsyncIterator()
-            for await item in queue.items.cancelOnGracefulShutdown() {
-                if running >= parallelism {
-                    _ = await doneIterator.next()
-                    running -= 1
+        // On graceful shutdown the whole engine is cancelled: a worker sleeping out --signing-delay-ms, and the loop
+        // waiting for a free worker, stop at once (waiting for them held `signet serve` open for the full delay).
+        // Work not finished stays IN_PROGRESS in the store and resumes on the next start.
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                var running = 0
+                let (done, doneContinuation) = AsyncStream.makeStream(of: Void.self)
+                var doneIterator = done.makeAsyncIterator()
+                for await item in self.queue.items {
+                    if running >= self.parallelism {
+                        guard await doneIterator.next() != nil else { break }
+                        running -= 1
+                    }
+                    running += 1
+                    group.addTask {
+                        await self.process(item, service: service)
+                        doneContinuation.yield()
+                    }
                 }
-                running += 1
-                group.addTask {
-                    await self.process(item, service: service)
-                    doneContinuation.yield()
-                }
+                group.cancelAll()
             }
-            // Shutting down: work not finished stays IN_PROGRESS in the store and resumes on the next start.
-            group.cancelAll()
         }
     }
 

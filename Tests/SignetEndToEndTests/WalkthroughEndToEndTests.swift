@@ -152,4 +152,41 @@ struct WalkthroughEndToEndTests {
         let again = try signet(["verify", "\(newHost)/test/signed@\(imageDigest)", "--policy", policy.path])
         #expect(again.status == 0, "\(again.stderr)")
     }
+
+    /// A push whose signature is still waiting (here: a long --signing-delay-ms) must not hold `signet serve` open
+    /// on SIGTERM; the work stays IN_PROGRESS and the next start signs it.
+    @Test func pendingSigningNeitherBlocksShutdownNorIsLost() throws {
+        try #require(isInstalled("aws"), "the aws CLI is required (scripts/test installs it with pip)")
+        try #require(isInstalled("skopeo"), "skopeo is required (scripts/test installs it with apt-get)")
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("signet-pending-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let data = work.appendingPathComponent("data")
+        let delayed = try SignetProcess(dataDirectory: data, arguments: ["--region", Self.region, "--signing-delay-ms", "600000"])
+        try delayed.start()
+        #expect(try aws(delayed, ["signer", "put-signing-profile", "--profile-name", "EcrSignerProfile", "--platform-id", "Notation-OCI-SHA384-ECDSA"]).status == 0)
+        #expect(try aws(delayed, ["ecr", "put-signing-configuration", "--signing-configuration", #"{"rules":[{"signingProfileArn":"\#(Self.profileArn)"}]}"#]).status == 0)
+        #expect(try aws(delayed, ["ecr", "create-repository", "--repository-name", "team/app"]).status == 0)
+        let password = try aws(delayed, ["ecr", "get-login-password"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // more pushes than the engine has workers, so one also waits for a free worker
+        for index in 0..<6 {
+            let layout = try RegistryEndToEndTests.makeLayout(in: work.appendingPathComponent("layout-\(index)"), message: "pending \(index)")
+            try push(layout, delayed, password, to: "team/app:v\(index)")
+        }
+        let pending = try aws(delayed, ["ecr", "describe-image-signing-status", "--repository-name", "team/app", "--image-id", "imageTag=v5"])
+        try #require(((pending.json["signingStatuses"] as? [[String: String]])?.first?["status"]) == "IN_PROGRESS", "\(pending.stdout)\(pending.stderr)")
+
+        delayed.process.terminate()
+        let deadline = Date().addingTimeInterval(15)
+        while delayed.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!delayed.process.isRunning, "signet serve was still running 15 s after SIGTERM")
+        if delayed.process.isRunning { kill(delayed.process.processIdentifier, SIGKILL) }
+        delayed.process.waitUntilExit()
+
+        let server = try SignetProcess(dataDirectory: data, arguments: ["--region", Self.region])
+        try server.start()
+        defer { server.stop() }
+        for index in 0..<6 {
+            #expect(try statuses(server, "team/app", "v\(index)").map { $0["status"] } == ["COMPLETE"])
+        }
+    }
 }

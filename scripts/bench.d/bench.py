@@ -487,12 +487,23 @@ def cmd_seed_manifest(args) -> None:
 
 # --- signing ---------------------------------------------------------------------------------------------
 
-def cmd_seed_signing(args) -> None:
-    """Profile, a signing rule for signed/* and one image (the digest SignPayload's payload names)."""
-    client = lib.Client(args.base)
+def seed_signing_rule(client: lib.Client) -> None:
     client.signer("PUT", f"/signing-profiles/{PROFILE}", {"platformId": PLATFORM})
     client.ecr("PutSigningConfiguration", {"signingConfiguration": {"rules": [
         {"signingProfileArn": PROFILE_ARN, "repositoryFilters": [{"filter": "signed/*", "filterType": "WILDCARD_MATCH"}]}]}})
+
+
+def cmd_seed_signing_rule(args) -> None:
+    """The profile and a signing rule for signed/*."""
+    client = lib.Client(args.base)
+    seed_signing_rule(client)
+    client.close()
+
+
+def cmd_seed_signing(args) -> None:
+    """Profile, a signing rule for signed/* and one image (the digest SignPayload's payload names)."""
+    client = lib.Client(args.base)
+    seed_signing_rule(client)
     client.ecr("CreateRepository", {"repositoryName": "signed/fixture"})
     auth = lib.registry_auth(args.base, "ecr")
     blobs, manifest = lib.small_image("signing fixture")
@@ -522,6 +533,54 @@ def cmd_managed_signing(args) -> None:
     lib.record(args.results, metric="all COMPLETE s", better="lower", value=elapsed, **fields)
     lib.log(f"  signet           managed signing of {args.count} pushes c{args.concurrency}: pushed in {push_seconds:.2f} s,"
             f" all COMPLETE after {elapsed:.2f} s ({args.count / elapsed:.1f} signatures/s)")
+
+
+def cmd_backlog_push(args) -> None:
+    """Pushes N images under the signing rule to a server started with a long --signing-delay-ms, so that every
+    signature is still pending when it stops; writes the repository and digests for backlog-drain."""
+    repository = f"signed/backlog-{args.run}-{uuid.uuid4().hex[:6]}"
+    client = lib.Client(args.base)
+    client.ecr("CreateRepository", {"repositoryName": repository})
+    auth = lib.registry_auth(args.base, "ecr")
+    deadline = time.monotonic() + args.timeout
+    _, _, digests = push_many(args.base, auth, repository, args.count, args.concurrency, deadline, repository)
+    states = signing_states(client, repository, digests[-1])
+    if states != ["IN_PROGRESS"]:
+        raise RuntimeError(f"backlog image is {states}, expected IN_PROGRESS (is --signing-delay-ms set?)")
+    client.close()
+    with open(args.out, "w") as out:
+        json.dump({"repository": repository, "digests": digests}, out)
+
+
+def signature_count(client: lib.Client) -> int:
+    status, _, body = client.request("GET", "/metrics", b"", {})
+    if status != 200:
+        raise RuntimeError(f"/metrics answered {status}")
+    return sum(int(line.rsplit(" ", 1)[1]) for line in body.decode().splitlines() if line.startswith("signet_signatures_total{"))
+
+
+def cmd_backlog_drain(args) -> None:
+    """After a restart without delay: the engine finds the N pending signatures in the store and signs them
+    back to back. Measures from the server's launch until /metrics counts them all, then checks every status."""
+    with open(args.fixtures) as source:
+        fixtures = json.load(source)
+    client = lib.Client(args.base)
+    deadline = time.monotonic() + args.timeout
+    wanted = args.before + len(fixtures["digests"])
+    while signature_count(client) < wanted:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"backlog not drained in time ({signature_count(client)} of {wanted} signatures)")
+        time.sleep(0.005)
+    elapsed = time.time() - args.started
+    wait_signed(client, fixtures["repository"], fixtures["digests"], deadline)
+    client.close()
+    count = len(fixtures["digests"])
+    fields = dict(section="signing", workload=f"managed signing, backlog of {count} at start", load="engine",
+                  target="signet", run=args.run)
+    lib.record(args.results, metric="signatures/s", better="higher", value=count / elapsed, **fields)
+    lib.record(args.results, metric="all COMPLETE s", better="lower", value=elapsed, **fields)
+    lib.log(f"  signet           managed signing backlog of {count}: all signed {elapsed:.2f} s after launch"
+            f" ({count / elapsed:.1f} signatures/s)")
 
 
 def cmd_signing_latency(args) -> None:
@@ -738,9 +797,9 @@ def main() -> None:
                 p.add_argument("--kind", choices=["signet", "moto"], required=True)
             elif option == "auth":
                 p.add_argument("--auth", choices=["ecr", "none"], default="ecr")
-            elif option in ("run", "count", "concurrency", "connections", "threads", "mib", "pid", "single-mib"):
+            elif option in ("run", "count", "concurrency", "connections", "threads", "mib", "pid", "single-mib", "before"):
                 p.add_argument("--" + option, type=int, default=1)
-            elif option in ("duration", "cap", "timeout", "multi-mb"):
+            elif option in ("duration", "cap", "timeout", "multi-mb", "started"):
                 p.add_argument("--" + option, type=float, default=60)
             else:
                 p.add_argument("--" + option)
@@ -756,7 +815,10 @@ def main() -> None:
     add("push-small", cmd_push_small, "base", "auth", "results", "target", "run", "repository", "count", "concurrency", "timeout")
     add("seed-manifest", cmd_seed_manifest, "base", "auth", "repository", "out")
     add("seed-signing", cmd_seed_signing, "base", "out")
+    add("seed-signing-rule", cmd_seed_signing_rule, "base")
     add("managed-signing", cmd_managed_signing, "base", "results", "run", "count", "concurrency", "timeout")
+    add("backlog-push", cmd_backlog_push, "base", "run", "count", "concurrency", "timeout", "out")
+    add("backlog-drain", cmd_backlog_drain, "base", "results", "run", "fixtures", "timeout", "started", "before")
     add("signing-latency", cmd_signing_latency, "base", "results", "run", "count", "timeout")
     s = add("startup", cmd_startup, "results", "target", "work", "run", "pidfile", "health")
     s.add_argument("--config-template")
