@@ -7,7 +7,7 @@ extension SQLiteMetadataStore: SignerStore {
     public func signingProfile(named name: SigningProfileName, in registry: RegistryKey) async throws -> SigningProfile? {
         let json = try await pool.read { db in
             try Data.fetchOne(
-                db, sql: "SELECT profile FROM signing_profile WHERE account = ? AND region = ? AND name = ?",
+                db.cachedStatement(sql: "SELECT profile FROM signing_profile WHERE account = ? AND region = ? AND name = ?"),
                 arguments: [registry.account.value, registry.region.value, name.value])
         }
         return try json.map { try JSONDecoder().decode(SigningProfile.self, from: $0) }
@@ -16,7 +16,7 @@ extension SQLiteMetadataStore: SignerStore {
     public func signingProfiles(in registry: RegistryKey) async throws -> [SigningProfile] {
         let rows = try await pool.read { db in
             try Data.fetchAll(
-                db, sql: "SELECT profile FROM signing_profile WHERE account = ? AND region = ? ORDER BY name",
+                db.cachedStatement(sql: "SELECT profile FROM signing_profile WHERE account = ? AND region = ? ORDER BY name"),
                 arguments: [registry.account.value, registry.region.value])
         }
         return try rows.map { try JSONDecoder().decode(SigningProfile.self, from: $0) }
@@ -60,7 +60,7 @@ extension SQLiteMetadataStore: SignerStore {
     public func signingJob(_ jobId: String, owner: AccountID, region: Region) async throws -> SigningJob? {
         let json = try await pool.read { db in
             try Data.fetchOne(
-                db, sql: "SELECT job FROM signing_job WHERE job_id = ? AND account = ? AND region = ?",
+                db.cachedStatement(sql: "SELECT job FROM signing_job WHERE job_id = ? AND account = ? AND region = ?"),
                 arguments: [jobId, owner.value, region.value])
         }
         return try json.map { try JSONDecoder().decode(SigningJob.self, from: $0) }
@@ -69,7 +69,7 @@ extension SQLiteMetadataStore: SignerStore {
     public func signingJobs(in registry: RegistryKey) async throws -> [SigningJob] {
         let rows = try await pool.read { db in
             try Data.fetchAll(
-                db, sql: "SELECT job FROM signing_job WHERE account = ? AND region = ? ORDER BY created_at DESC, job_id DESC",
+                db.cachedStatement(sql: "SELECT job FROM signing_job WHERE account = ? AND region = ? ORDER BY created_at DESC, job_id DESC"),
                 arguments: [registry.account.value, registry.region.value])
         }
         return try rows.map { try JSONDecoder().decode(SigningJob.self, from: $0) }
@@ -78,7 +78,7 @@ extension SQLiteMetadataStore: SignerStore {
     public func signatureCounts() async throws -> [RegistryKey: Int] {
         // Plain values out of the closure (rows are not Sendable, which made this the blocking overload of `read`).
         let rows: [(account: String, region: String, count: Int)] = try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT account, region, COUNT(*) AS n FROM signing_job GROUP BY account, region").map {
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT account, region, COUNT(*) AS n FROM signing_job GROUP BY account, region")).map {
                 ($0["account"], $0["region"], $0["n"])
             }
         }

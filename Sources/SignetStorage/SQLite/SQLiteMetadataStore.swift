@@ -31,7 +31,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func insertRepository(_ repository: Repository) async throws -> Bool {
         try await committer.write { db in
             let exists = try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM repository WHERE account = ? AND region = ? AND name = ?",
+                db.cachedStatement(sql: "SELECT 1 FROM repository WHERE account = ? AND region = ? AND name = ?"),
                 arguments: Self.key(repository.registry, repository.name)) ?? false
             guard !exists else { return false }
             try Self.write(repository, db: db, update: false)
@@ -42,7 +42,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func repository(_ name: RepositoryName, in registry: RegistryKey) async throws -> Repository? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM repository WHERE account = ? AND region = ? AND name = ?", arguments: Self.key(registry, name)
+                db.cachedStatement(sql: "SELECT * FROM repository WHERE account = ? AND region = ? AND name = ?"), arguments: Self.key(registry, name)
             ).map { try Self.repository(from: $0, registry: registry) }
         }
     }
@@ -50,7 +50,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func repositories(in registry: RegistryKey) async throws -> [Repository] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM repository WHERE account = ? AND region = ? ORDER BY name",
+                db.cachedStatement(sql: "SELECT * FROM repository WHERE account = ? AND region = ? ORDER BY name"),
                 arguments: [registry.account.value, registry.region.value]
             ).map { try Self.repository(from: $0, registry: registry) }
         }
@@ -73,7 +73,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Image? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?",
+                db.cachedStatement(sql: "SELECT * FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?"),
                 arguments: Self.key(registry, repository) + [digest.description]
             ).map(Self.image(from:))
         }
@@ -83,13 +83,13 @@ public struct SQLiteMetadataStore: MetadataStore {
         try await pool.read { db in
             var tags: [String: [ImageTag]] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT tag, digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? ORDER BY tag",
+                db.cachedStatement(sql: "SELECT tag, digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? ORDER BY tag"),
                 arguments: Self.key(registry, repository))
             {
                 tags[row["digest"], default: []].append(ImageTag(trusted: row["tag"]))
             }
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM image WHERE account = ? AND region = ? AND repository = ? ORDER BY pushed_at, digest",
+                db.cachedStatement(sql: "SELECT * FROM image WHERE account = ? AND region = ? AND repository = ? ORDER BY pushed_at, digest"),
                 arguments: Self.key(registry, repository)
             ).map { row in
                 let image = try Self.image(from: row)
@@ -101,7 +101,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) async throws -> Digest? {
         try await pool.read { db in
             try String.fetchOne(
-                db, sql: "SELECT digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?",
+                db.cachedStatement(sql: "SELECT digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?"),
                 arguments: Self.key(registry, repository) + [tag.value]
             ).flatMap(Digest.init(parsing:))
         }
@@ -110,7 +110,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func imageCount(repository: RepositoryName, registry: RegistryKey) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM image WHERE account = ? AND region = ? AND repository = ?",
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM image WHERE account = ? AND region = ? AND repository = ?"),
                 arguments: Self.key(registry, repository)) ?? 0
         }
     }
@@ -164,7 +164,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func signingConfiguration(for registry: RegistryKey) async throws -> SigningConfiguration? {
         let json = try await pool.read { db in
             try Data.fetchOne(
-                db, sql: "SELECT configuration FROM signing_configuration WHERE account = ? AND region = ?",
+                db.cachedStatement(sql: "SELECT configuration FROM signing_configuration WHERE account = ? AND region = ?"),
                 arguments: [registry.account.value, registry.region.value])
         }
         return try json.map { try JSONDecoder().decode(SigningConfiguration.self, from: $0) }
@@ -212,7 +212,7 @@ public struct SQLiteMetadataStore: MetadataStore {
 
     public func pendingSigningWork() async throws -> [PendingSignature] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM signing_status WHERE status = 'IN_PROGRESS' ORDER BY account, region, repository, digest, ordinal").compactMap { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM signing_status WHERE status = 'IN_PROGRESS' ORDER BY account, region, repository, digest, ordinal")).compactMap { row in
                 let digestText: String = row["digest"]
                 guard let digest = Digest(parsing: digestText) else { return nil }
                 return PendingSignature(
