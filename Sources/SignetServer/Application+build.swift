@@ -72,8 +72,19 @@ func buildApplication(
     ).addRoutes(to: router)
     SignerController(signer: signer).addRoutes(to: router)
     let hostname = arguments.hostname
+    let responder = router.buildResponder()
+    let fastPathResponder: ControlPlaneFastPath.Responder = { request, context in
+        do {
+            return try await responder.respond(to: request, context: context)
+        } catch {
+            // what Hummingbird answers for an error that escaped every middleware (ErrorFramingMiddleware maps all)
+            return Response(status: .internalServerError)
+        }
+    }
+    let fastPathLogger = logger
     return Application(
-        router: router,
+        responder: responder,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ControlPlaneFastPath(responder: fastPathResponder, logger: fastPathLogger)])),
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "signet"),
         services: [engine],
         onServerRunning: { channel in

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// The control-plane fast path (``ControlPlaneFastPath``) on a real connection: HTTP/1.1 pipelining across it and
+/// Hummingbird keeps responses in request order, `Connection: close` is honoured, and an oversized body gets
+/// the same 413 as before, then the connection closes.
+@Suite("Control-plane fast path on the wire", .serialized)
+struct FastPathEndToEndTests {
+    @Test func pipeliningCloseAndOversizedBodies() throws {
+        let server = try SignetProcess(arguments: ["--in-memory", "--auth", "none"])
+        try server.start()
+        defer { server.stop() }
+        let result = try run("python3", ["-c", Self.script, server.baseURL])
+        #expect(result.status == 0, "\(result.stderr)")
+        let out = result.json
+        let pipelined = (out["pipelined"] as? [[String]]) ?? []
+        #expect(pipelined.map { $0[0] } == Array(repeating: "HTTP/1.1 200 OK", count: 5), "\(result.stdout)")
+        #expect(pipelined.map { $0[1] } == ["application/x-amz-json-1.1", "application/json", "application/x-amz-json-1.1", "application/json", "application/json"])
+        #expect(pipelined.first?[2].hasPrefix(#"{"registryId":"123456789012""#) == true)
+        #expect(pipelined.dropFirst(3).first?[2].hasPrefix(#"{"platforms":"#) == true)
+        #expect(pipelined.last?[2].hasPrefix(#"{"account":"#) == true)
+        #expect((out["close"] as? [Any])?.first as? String == "HTTP/1.1 200 OK")
+        #expect((out["close"] as? [Any])?.last as? Bool == true, "the server kept the connection open after Connection: close")
+        #expect((out["garbage"] as? [String]) == ["HTTP/1.1 200 OK", "application/x-amz-json-1.1"], "\(result.stdout)")
+        #expect((out["large"] as? [String]) == ["HTTP/1.1 413 Payload Too Large", "RequestEntityTooLargeException", "close"], "\(result.stdout)")
+    }
+
+    /// Raw sockets (no client library would pipeline): prints what came back as JSON.
+    static let script = #"""
+import socket, sys, json
+host, port = sys.argv[1].replace("http://", "").split(":")
+port = int(port)
+
+def request(method, path, headers, body=b""):
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}"] + [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+def read_response(f):
+    status = f.readline().decode().strip()
+    headers = {}
+    while True:
+        line = f.readline().decode()
+        if line in ("\r\n", "\n", ""):
+            break
+        k, v = line.split(":", 1)
+        headers[k.strip().lower()] = v.strip()
+    body = f.read(int(headers.get("content-length", "0")))
+    return status, headers, body
+
+ecr = {"X-Amz-Target": "AmazonEC2ContainerRegistry_V20150921.DescribeRegistry", "Content-Type": "application/x-amz-json-1.1"}
+out = {}
+# 1. pipelined: fast, Hummingbird (/v2/), fast, Signer (fast), health — one write
+s = socket.create_connection((host, port))
+s.sendall(request("POST", "/", ecr, b"{}") + request("GET", "/v2/", {}) + request("POST", "/ecr/DescribeRegistry", {"Content-Type": "application/x-amz-json-1.1"}, b"{}")
+          + request("GET", "/signing-platforms", {}) + request("GET", "/_signet/health", {}))
+f = s.makefile("rb")
+out["pipelined"] = [(st, h.get("content-type", ""), b[:40].decode(errors="replace")) for st, h, b in (read_response(f) for _ in range(5))]
+s.close()
+# 2. Connection: close is honoured
+s = socket.create_connection((host, port))
+s.sendall(request("POST", "/", {**ecr, "Connection": "close"}, b"{}"))
+f = s.makefile("rb")
+st, h, b = read_response(f)
+out["close"] = [st, f.read() == b""]
+s.close()
+# 3. a body over 32 MiB: 413 RequestEntityTooLargeException, then the connection closes
+s = socket.create_connection((host, port))
+big = b"{" + b" " * (32 * 1024 * 1024 + 10) + b"}"
+try:
+    s.sendall(request("POST", "/", ecr, big))
+except OSError:
+    pass
+f = s.makefile("rb")
+st, h, b = read_response(f)
+out["large"] = [st, h.get("x-amzn-errortype", ""), h.get("connection", "")]
+s.close()
+# 4. a request followed by bytes that are not HTTP: its answer still comes first, then the 400 for the garbage
+s = socket.create_connection((host, port))
+s.sendall(request("POST", "/", ecr, b"{}") + b"NOT HTTP AT ALL\r\n\r\n")
+f = s.makefile("rb")
+first = read_response(f)
+out["garbage"] = [first[0], first[1].get("content-type", "")]
+s.close()
+print(json.dumps(out))
+"""#
+}
