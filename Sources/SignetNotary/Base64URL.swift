@@ -1,4 +1,5 @@
 import Foundation
+import SignetDomain
 
 /// base64url without padding (RFC 7515 §2), as JWS requires.
 public enum Base64URL {
@@ -32,24 +33,9 @@ public enum Base64URL {
 public enum RFC3339 {
     /// Formatted by hand: an `ISO8601DateFormatter` per call was 15% of a SignPayload request (ICU set-up).
     public static func string(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let secondOfDay = Int(seconds - days * 86400)
-        // civil from days (Howard Hinnant's algorithm)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+        let c = CivilDate(epochSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+        let pad = CivilDate.padded
+        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
     }
 
     public static func date(_ text: String) -> Date? {

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import SignetDomain
 import SignetWire
 import Synchronization
 
@@ -225,7 +226,7 @@ private final class BodyCollector: @unchecked Sendable {
 /// The `Date` header (RFC 9110 IMF-fixdate), formatted once per second.
 enum HTTPDate {
     private static let cache = Mutex<(second: Int64, text: String)>((-1, ""))
-    private static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     static func now() -> String {
@@ -237,19 +238,8 @@ enum HTTPDate {
     }
 
     static func format(_ seconds: Int64) -> String {
-        let dayNumber = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let secondOfDay = Int(seconds - dayNumber * 86400)
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
-        let weekday = Int(((dayNumber % 7) + 7) % 7)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        return "\(days[weekday]), \(two(day)) \(months[month - 1]) \(year) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
+        let c = CivilDate(epochSeconds: seconds)
+        let pad = CivilDate.padded
+        return "\(days[c.weekday]), \(pad(c.day, 2)) \(months[c.month - 1]) \(c.year) \(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)) GMT"
     }
 }

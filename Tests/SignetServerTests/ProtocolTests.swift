@@ -4,6 +4,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import SignetServer
+
 @Suite("AWS JSON 1.1 protocol")
 struct ProtocolTests {
     @Test func ecrPathFormIsTheSameOperation() async throws {
@@ -100,6 +102,26 @@ struct ProtocolTests {
             #expect((virginia["repositories"] as? [Any])?.isEmpty == true)
             try await client.expectError("GetSigningConfiguration", "{}", code: "SigningConfigurationNotFoundException")
             #expect(try await client.ecr("GetSigningConfiguration", region: "ap-northeast-1").status == .ok)
+        }
+    }
+}
+
+/// The `Date` header of fast-path responses is written by hand; it must read as Foundation's RFC 1123 formatter writes it.
+@Suite("HTTP Date header")
+struct HTTPDateTests {
+    @Test func matchesFoundationsIMFFixdate() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var instants: [Int64] = [0, 86399, 86400, 951_782_400, 1_764_460_800, 4_107_542_400]
+        for _ in 0..<300 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            instants.append(Int64(state >> 33) % 4_000_000_000)
+        }
+        for instant in instants {
+            #expect(HTTPDate.format(instant) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(instant))), "\(instant)")
         }
     }
 }
