@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SignetDomain
 import SwiftASN1
 public import X509
 import _CryptoExtras

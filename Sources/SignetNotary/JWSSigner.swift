@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SignetDomain
 import X509
 
 /// Produces Notary Project JWS envelopes (`application/jose+json`) with ES384 on P-384 keys,

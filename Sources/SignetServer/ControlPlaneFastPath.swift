@@ -63,11 +63,7 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         guard head.method != .head, head.headerFields[.expect] == nil, let target = head.path else { return false }
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         if head.method == .post && (path == "/" || path.hasPrefix("/ecr/")) { return true }
-        if path == "/_signet/health" { return true }
-        for prefix in ["/signing-profiles", "/signing-platforms", "/signing-jobs", "/tags/", "/revocations"] where path.hasPrefix(prefix) {
-            return true
-        }
-        return false
+        return path == "/_signet/health" || ErrorFramingMiddleware.framing(for: String(path)) == .restJSON
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -26,14 +26,14 @@ public struct RegistryTokens: Sendable {
     public func issue(for caller: CallerIdentity) -> (token: String, expiresAt: Date) {
         let expiresAt = clock.now.addingTimeInterval(Self.lifetime)
         let payload = "v1|\(caller.account)|\(caller.region)|\(Int64(expiresAt.timeIntervalSince1970))"
-        let password = Self.base64URL(Data(payload.utf8)) + "." + Self.base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)))
+        let password = Base64URL.encode(Data(payload.utf8)) + "." + Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)))
         return (Data("AWS:\(password)".utf8).base64EncodedString(), expiresAt)
     }
 
     /// The identity a registry password was issued to.
     public func verify(password: String) -> Result<CallerIdentity, Failure> {
         let parts = password.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let payload = Self.decodeBase64URL(String(parts[0])), let mac = Self.decodeBase64URL(String(parts[1])),
+        guard parts.count == 2, let payload = Base64URL.decode(String(parts[0])), let mac = Base64URL.decode(String(parts[1])),
             HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key)
         else { return .failure(.malformed) }
         let fields = String(decoding: payload, as: UTF8.self).split(separator: "|")
@@ -46,24 +46,13 @@ public struct RegistryTokens: Sendable {
 
     /// A MAC over `text` (presigned layer URLs).
     public func signature(for text: String) -> String {
-        Self.base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)))
+        Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)))
     }
 
     public func isValid(signature: String, for text: String) -> Bool {
-        guard let mac = Self.decodeBase64URL(signature) else { return false }
+        guard let mac = Base64URL.decode(signature) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(text.utf8), using: key)
     }
 
     public var now: Date { clock.now }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decodeBase64URL(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
-    }
 }

@@ -1,7 +1,6 @@
 import Foundation
-import SignetDomain
 
-/// base64url without padding (RFC 7515 §2), as JWS requires.
+/// base64url without padding (RFC 7515 §2): JWS envelopes, registry passwords and presigned layer URLs.
 public enum Base64URL {
     public static func encode(_ data: some DataProtocol) -> String {
         // Foundation's base64, then the alphabet swapped byte by byte (three `replacingOccurrences` passes cost
@@ -26,23 +25,5 @@ public enum Base64URL {
         guard remainder != 1 else { return nil }
         if remainder > 0 { base64 += String(repeating: "=", count: 4 - remainder) }
         return Data(base64Encoded: base64)
-    }
-}
-
-/// RFC 3339 timestamps in whole seconds, UTC (`2026-11-29T23:41:44Z`).
-public enum RFC3339 {
-    /// Formatted by hand: an `ISO8601DateFormatter` per call was 15% of a SignPayload request (ICU set-up).
-    public static func string(_ date: Date) -> String {
-        let c = CivilDate(epochSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
-        let pad = CivilDate.padded
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
-    }
-
-    public static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 }
