@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(name: "SignetDomainTests", dependencies: ["SignetDomain"], swiftSettings: settings),
         .testTarget(name: "SignetNotaryTests", dependencies: ["SignetNotary", "SignetDomain"], swiftSettings: settings),
         .testTarget(name: "SignetStorageTests", dependencies: ["SignetStorage"], swiftSettings: settings),
-        .testTarget(name: "SignetWireTests", dependencies: ["SignetWire"], swiftSettings: settings),
+        .testTarget(
+            name: "SignetWireTests", dependencies: ["SignetWire", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .testTarget(
             name: "SignetServerTests",
             dependencies: [

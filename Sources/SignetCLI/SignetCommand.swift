@@ -63,7 +63,9 @@ struct Serve: AsyncParsableCommand, AppArguments {
     var auth: String = Serve.env("AUTH") ?? "sigv4"
 
     @Option(name: .customLong("credentials"), help: "JSON file with more access keys: {\"credentials\":[{accessKeyId, secretAccessKey, accountId, sessionToken?}]} (env SIGNET_CREDENTIALS).")
-    var credentialsFile: String? = Serve.env("CREDENTIALS")
+    var credentialsOption: String?
+
+    var credentialsFile: String? { credentialsOption ?? Serve.env("CREDENTIALS") }
 
     @Option(name: .customLong("signing-delay-ms"), help: "Delay before managed signing signs a push (env SIGNET_SIGNING_DELAY_MS).")
     var signingDelayMilliseconds: Int = Serve.env("SIGNING_DELAY_MS").flatMap(Int.init) ?? 0

@@ -16,7 +16,21 @@ public struct CredentialScope: Sendable, Equatable {
 
     /// Parses the `Credential` value (also the presigned `X-Amz-Credential` query parameter).
     public init?(credential: String) {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        // over UTF-8 bytes: this runs for every signed request
+        let utf8 = credential.utf8
+        var parts: [Substring] = []
+        parts.reserveCapacity(5)
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                guard parts.count < 4 else { return nil }
+                parts.append(Substring(utf8[start..<index]))
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        parts.append(Substring(utf8[start...]))
         guard parts.count == 5, parts[4] == "aws4_request", !parts[0].isEmpty, !parts[2].isEmpty else { return nil }
         accessKeyId = String(parts[0])
         date = String(parts[1])

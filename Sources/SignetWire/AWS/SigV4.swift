@@ -37,14 +37,31 @@ public enum SigV4 {
     public static func canonicalRequest(_ request: Request, signedHeaders: [String], normalizePath: Bool, excludingQuery excluded: Set<String> = [])
         -> String
     {
-        [
-            request.method.uppercased(),
-            canonicalURI(request.path, normalize: normalizePath),
-            canonicalQuery(request.query, excluding: excluded),
-            canonicalHeaders(request.headers, signed: signedHeaders),
-            signedHeaders.joined(separator: ";"),
-            request.payloadHash,
-        ].joined(separator: "\n")
+        String(decoding: canonicalRequestBytes(request, signedHeaders: signedHeaders, normalizePath: normalizePath, excludingQuery: excluded), as: UTF8.self)
+    }
+
+    /// The canonical request as the bytes that are hashed, built in one buffer (this runs for every AWS request).
+    public static func canonicalRequestBytes(
+        _ request: Request, signedHeaders: [String], normalizePath: Bool, excludingQuery excluded: Set<String> = []
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + request.path.utf8.count + request.query.utf8.count + 64 * signedHeaders.count)
+        for byte in request.method.utf8 { out.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) }
+        out.append(0x0A)
+        let path = request.path.isEmpty ? "/" : request.path
+        appendURIEncoded(normalizePath ? normalizedPath(path) : path, keepSlash: true, to: &out)
+        out.append(0x0A)
+        if !request.query.isEmpty { out.append(contentsOf: canonicalQuery(request.query, excluding: excluded).utf8) }
+        out.append(0x0A)
+        appendCanonicalHeaders(request.headers, signed: signedHeaders, to: &out)
+        out.append(0x0A)
+        for (index, name) in signedHeaders.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ";")) }
+            out.append(contentsOf: name.utf8)
+        }
+        out.append(0x0A)
+        out.append(contentsOf: request.payloadHash.utf8)
+        return out
     }
 
     public static func canonicalURI(_ path: String, normalize: Bool) -> String {
@@ -55,6 +72,7 @@ public enum SigV4 {
 
     /// RFC 3986 §5.2.4 dot-segment removal plus collapsing of empty segments (what the SDKs do before signing).
     static func normalizedPath(_ path: String) -> String {
+        if isNormalized(path) { return path }
         var output: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
@@ -66,6 +84,24 @@ public enum SigV4 {
         }
         let joined = "/" + output.joined(separator: "/")
         return path.hasSuffix("/") && joined != "/" ? joined + "/" : joined
+    }
+
+    /// Whether normalizing would leave `path` as it is: it starts with `/`, has no empty segment (other than after
+    /// a final `/`) and no segment that starts with a dot. (A segment such as `.well-known` sends the path the slow
+    /// way, which then keeps it.)
+    static func isNormalized(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        var first = true
+        for byte in path.utf8 {
+            if first {
+                guard byte == UInt8(ascii: "/") else { return false }
+                first = false
+            } else if previous == UInt8(ascii: "/") && (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".")) {
+                return false
+            }
+            previous = byte
+        }
+        return !first
     }
 
     public static func canonicalQuery(_ query: String, excluding excluded: Set<String> = []) -> String {
@@ -82,18 +118,24 @@ public enum SigV4 {
     }
 
     public static func canonicalHeaders(_ headers: [(name: String, value: String)], signed: [String]) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        appendCanonicalHeaders(headers, signed: signed, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `name:value\n` per signed header; repeated headers joined with `,`.
+    static func appendCanonicalHeaders(_ headers: [(name: String, value: String)], signed: [String], to out: inout [UInt8]) {
         for name in signed {
-            var values: [String] = []
+            out.append(contentsOf: name.utf8)
+            out.append(UInt8(ascii: ":"))
+            var first = true
             for header in headers where equalsLowercased(header.name, name) {
-                values.append(trimmed(header.value))
+                if !first { out.append(UInt8(ascii: ",")) }
+                appendTrimmed(header.value, to: &out)
+                first = false
             }
-            out += name
-            out += ":"
-            out += values.count == 1 ? values[0] : values.joined(separator: ",")
-            out += "\n"
+            out.append(0x0A)
         }
-        return out
     }
 
     /// Whether `name` equals the lowercase `lower`, ASCII case-insensitively, without allocating.
@@ -104,41 +146,46 @@ public enum SigV4 {
         return zip(a, b).allSatisfy { x, y in (x >= 0x41 && x <= 0x5A ? x + 0x20 : x) == y }
     }
 
-    /// Trims the value and collapses inner runs of whitespace to one space (bytes, not Characters: this runs for
-    /// every signed header of every request).
     static func trimmed(_ value: String) -> String {
-        let bytes = value.utf8
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-        var clean = true
-        var previousSpace = true  // a leading space is not clean
-        for byte in bytes {
-            let space = isSpace(byte)
-            if space && (previousSpace || byte != 0x20) {
-                clean = false
-                break
-            }
-            previousSpace = space
-        }
-        if clean && !previousSpace { return value }
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
+        appendTrimmed(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the value trimmed, with inner runs of whitespace collapsed to one space.
+    static func appendTrimmed(_ value: String, to out: inout [UInt8]) {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var pendingSpace = false
-        for byte in bytes {
+        var wroteAny = false
+        for byte in value.utf8 {
             if isSpace(byte) {
-                pendingSpace = !out.isEmpty
+                pendingSpace = wroteAny
             } else {
                 if pendingSpace { out.append(0x20) }
                 pendingSpace = false
+                wroteAny = true
                 out.append(byte)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Steps 2–4
 
     public static func stringToSign(amzDate: String, scope: String, canonicalRequest: String) -> String {
-        [algorithm, amzDate, scope, hex(SHA256.hash(data: Data(canonicalRequest.utf8)))].joined(separator: "\n")
+        String(decoding: stringToSignBytes(amzDate: amzDate, scope: scope, canonicalRequest: Array(canonicalRequest.utf8)), as: UTF8.self)
+    }
+
+    static func stringToSignBytes(amzDate: String, scope: String, canonicalRequest: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(algorithm.utf8.count + amzDate.utf8.count + scope.utf8.count + 67)
+        out.append(contentsOf: algorithm.utf8)
+        out.append(0x0A)
+        out.append(contentsOf: amzDate.utf8)
+        out.append(0x0A)
+        out.append(contentsOf: scope.utf8)
+        out.append(0x0A)
+        appendHex(SHA256.hash(data: canonicalRequest), to: &out)
+        return out
     }
 
     public static func signingKey(secret: String, date: String, region: String, service: String) -> SymmetricKey {
@@ -150,16 +197,26 @@ public enum SigV4 {
     }
 
     public static func signature(stringToSign: String, key: SymmetricKey) -> String {
-        hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
+        hex(signatureBytes(stringToSign: Array(stringToSign.utf8), hmac: HMAC<SHA256>(key: key)))
     }
 
-    /// Compares two signatures in constant time.
-    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
+    /// The signature's raw bytes, from an HMAC already keyed with the signing key (keying it costs two hash
+    /// blocks, so the verifier keeps a keyed one per signing key and copies it).
+    static func signatureBytes(stringToSign: [UInt8], hmac: HMAC<SHA256>) -> HashedAuthenticationCode<SHA256> {
+        var hmac = hmac
+        hmac.update(data: stringToSign)
+        return hmac.finalize()
+    }
+
+    /// Whether the lowercase hex of `expected` equals `provided` (hex digits in either case), in constant time.
+    static func constantTimeHexEquals(_ expected: HashedAuthenticationCode<SHA256>, _ provided: String) -> Bool {
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        appendHex(expected, to: &hex)
+        let given = provided.utf8
+        guard given.count == hex.count else { return false }
         var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
+        for (x, y) in zip(hex, given) { difference |= x ^ (y >= 0x41 && y <= 0x5A ? y + 0x20 : y) }
         return difference == 0
     }
 
@@ -223,34 +280,61 @@ public enum SigV4 {
 
     /// RFC 3986 encoding: unreserved characters stay, everything else is `%XX` (uppercase); `/` optionally kept.
     public static func uriEncode(_ text: String, keepSlash: Bool) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        appendURIEncoded(text, keepSlash: keepSlash, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let upperHex = Array("0123456789ABCDEF".utf8)
+    private static let lowerHex = Array("0123456789abcdef".utf8)
+
+    static func appendURIEncoded(_ text: String, keepSlash: Bool, to out: inout [UInt8]) {
         for byte in text.utf8 {
             let isUnreserved =
                 (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x2E
                 || byte == 0x5F || byte == 0x7E
             if isUnreserved || (keepSlash && byte == 0x2F) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
+                out.append(byte)
             } else {
-                out += String(format: "%%%02X", byte)
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHex[Int(byte >> 4)])
+                out.append(upperHex[Int(byte & 0x0F)])
             }
         }
-        return out
     }
 
     /// Lowercase hex (kept local: the signer depends on swift-crypto only).
     public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+            out.append(lowerHex[Int(byte >> 4)])
+            out.append(lowerHex[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func hex(_ digest: some Digest) -> String { hex(Array(digest)) }
+    public static func hex(_ digest: some Digest) -> String {
+        var out: [UInt8] = []
+        appendHex(digest, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
 
-    static func hex(_ code: HashedAuthenticationCode<SHA256>) -> String { hex(Array(code)) }
+    static func hex(_ code: HashedAuthenticationCode<SHA256>) -> String {
+        var out: [UInt8] = []
+        appendHex(code, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendHex(_ bytes: some ContiguousBytes, to out: inout [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            for byte in raw {
+                out.append(lowerHex[Int(byte >> 4)])
+                out.append(lowerHex[Int(byte & 0x0F)])
+            }
+        }
+    }
 
     static func percentDecode(_ text: String) -> String {
         text.removingPercentEncoding ?? text

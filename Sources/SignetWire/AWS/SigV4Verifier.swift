@@ -90,18 +90,28 @@ public struct SigV4Verifier: Sendable {
     static func authorizationParameters(_ header: String) -> (credential: String?, signature: String?, signedHeaders: String?) {
         var result: (credential: String?, signature: String?, signedHeaders: String?) = (nil, nil, nil)
         let utf8 = header.utf8
-        let parameters = utf8[utf8.index(utf8.startIndex, offsetBy: SigV4.algorithm.utf8.count)...]
-        for piece in parameters.split(separator: UInt8(ascii: ",")) {
-            var part = piece
-            while let first = part.first, first == 0x20 || first == 0x09 { part = part.dropFirst() }
-            while let last = part.last, last == 0x20 || last == 0x09 { part = part.dropLast() }
-            guard let equals = part.firstIndex(of: UInt8(ascii: "=")), part.index(after: equals) != part.endIndex else { continue }
-            let value = String(Substring(part[part.index(after: equals)...]))
-            switch Substring(part[..<equals]) {
-            case "Credential": result.credential = value
-            case "Signature": result.signature = value
-            case "SignedHeaders": result.signedHeaders = value
-            default: continue
+        var index = utf8.index(utf8.startIndex, offsetBy: SigV4.algorithm.utf8.count)
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        while index != utf8.endIndex {
+            // one `name=value` piece up to the next comma, blanks around it skipped
+            while index != utf8.endIndex, isBlank(utf8[index]) || utf8[index] == UInt8(ascii: ",") { index = utf8.index(after: index) }
+            let nameStart = index
+            var equals: String.UTF8View.Index?
+            while index != utf8.endIndex, utf8[index] != UInt8(ascii: ",") {
+                if equals == nil, utf8[index] == UInt8(ascii: "=") { equals = index }
+                index = utf8.index(after: index)
+            }
+            var valueEnd = index
+            while let equals, valueEnd > equals, isBlank(utf8[utf8.index(before: valueEnd)]) { valueEnd = utf8.index(before: valueEnd) }
+            guard let equals, utf8.index(after: equals) < valueEnd else { continue }
+            let name = utf8[nameStart..<equals]
+            let value = String(Substring(utf8[utf8.index(after: equals)..<valueEnd]))
+            if name.elementsEqual("Credential".utf8) {
+                result.credential = value
+            } else if name.elementsEqual("Signature".utf8) {
+                result.signature = value
+            } else if name.elementsEqual("SignedHeaders".utf8) {
+                result.signedHeaders = value
             }
         }
         return result
@@ -120,7 +130,7 @@ public struct SigV4Verifier: Sendable {
         else {
             throw .incompleteSignature(missing.joined(separator: " ") + " Authorization=\(header.prefix(40))")
         }
-        let signed = signedHeaders.split(separator: ";").map(String.init)
+        let signed = signedHeaders.utf8.split(separator: UInt8(ascii: ";")).map { String(Substring($0)) }
         let token = Self.header("x-amz-security-token", in: request)
         return try check(
             credential: credential, signature: signature, signedHeaders: signed, amzDate: amzDate, token: token, request: request,
@@ -176,17 +186,19 @@ public struct SigV4Verifier: Sendable {
         guard signedHeaders.contains("host") else {
             throw .invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.")
         }
-        let key2 = signingKeys.key(for: key, scope: scope)
+        let hmac = signingKeys.hmac(for: key, scope: scope)
         let scopeText = "\(scope.date)/\(scope.region)/\(scope.service)/aws4_request"
         // Clients differ in details the signature cannot tell apart: whether the path was normalized before
         // signing, and (presigned URLs) whether the session token was added before or after signing.
         var exclusions = [excludedQuery]
         if !excludedQuery.isEmpty { exclusions.append(excludedQuery.union(["X-Amz-Security-Token"])) }
+        let normalizations = SigV4.isNormalized(request.path) ? [true] : [true, false]
         for excluded in exclusions {
-            for normalize in [true, false] {
-                let canonical = SigV4.canonicalRequest(request, signedHeaders: signedHeaders, normalizePath: normalize, excludingQuery: excluded)
-                let expected = SigV4.signature(stringToSign: SigV4.stringToSign(amzDate: amzDate, scope: scopeText, canonicalRequest: canonical), key: key2)
-                if SigV4.constantTimeEquals(expected, signature.lowercased()) { return (key, scope) }
+            for normalize in normalizations {
+                let canonical = SigV4.canonicalRequestBytes(request, signedHeaders: signedHeaders, normalizePath: normalize, excludingQuery: excluded)
+                let stringToSign = SigV4.stringToSignBytes(amzDate: amzDate, scope: scopeText, canonicalRequest: canonical)
+                let expected = SigV4.signatureBytes(stringToSign: stringToSign, hmac: hmac)
+                if SigV4.constantTimeHexEquals(expected, signature) { return (key, scope) }
             }
         }
         throw .invalidSignature(Self.mismatch)
@@ -202,16 +214,25 @@ public struct SigV4Verifier: Sendable {
     }
 }
 
-/// A small cache of derived signing keys; it is cleared when it grows past a bound (a new date every day).
+/// A small cache of derived signing keys, each kept as an HMAC already keyed with it; it is cleared when it grows
+/// past a bound (a new date every day).
 final class SigningKeyCache: @unchecked Sendable {
+    private struct ID: Hashable {
+        let accessKeyId: String
+        let date: String
+        let region: String
+        let service: String
+    }
+
     // `keys` is only touched while `lock` is held.
     private let lock = NSLock()
-    private var keys: [String: SymmetricKey] = [:]
+    private var keys: [ID: HMAC<SHA256>] = [:]
 
-    func key(for key: AccessKey, scope: CredentialScope) -> SymmetricKey {
-        let id = "\(key.accessKeyId)/\(scope.date)/\(scope.region)/\(scope.service)"
+    func hmac(for key: AccessKey, scope: CredentialScope) -> HMAC<SHA256> {
+        let id = ID(accessKeyId: key.accessKeyId, date: scope.date, region: scope.region, service: scope.service)
         if let cached = lock.withLock({ keys[id] }) { return cached }
-        let derived = SigV4.signingKey(secret: key.secretAccessKey, date: scope.date, region: scope.region, service: scope.service)
+        let derived = HMAC<SHA256>(
+            key: SigV4.signingKey(secret: key.secretAccessKey, date: scope.date, region: scope.region, service: scope.service))
         lock.withLock {
             if keys.count > 1024 { keys.removeAll() }
             keys[id] = derived
