@@ -32,7 +32,7 @@ struct AWSJSONEncoderTests {
         var list = [1, 2, 3]
         var emptyList: [String] = []
         var nested = [Inner(Key: "b", value: nil, when: Date(timeIntervalSince1970: 0)), Inner(Key: "a", value: "v", when: Date(timeIntervalSince1970: 1))]
-        var map = ["b": 1, "B": 2, "a": 3, "A": 4, "ab": 5, "Ab": 6, "aB": 7, "imageId": 8, "imageIds": 9, "image_id": 10]
+        var map = ["b": 1, "B": 2, "a": 3, "A": 4, "ab": 5, "Ab": 6, "aB": 7, "imageId": 8, "imageIds": 9, "image_id": 10, "é": 11, "z": 12, "ä": 13, "": 14, "🚀": 15]
         var emptyMap: [String: String] = [:]
         var optionals: [String?] = ["x", nil]
         var nestedLists = [[1], [], [2, 3]]
