@@ -77,6 +77,22 @@ struct RegistryAuthTests {
         }
     }
 
+    @Test func theBasicSchemeIsCaseInsensitiveAndBlanksAroundCredentialsAreIgnored() async throws {
+        try await withServer(.inMemory) { client, _ in
+            let auth = try await client.registryAuth()
+            let credentials = String(auth.dropFirst("Basic ".count))
+            for variant in ["basic \(credentials)", "BASIC \(credentials)", "Basic   \(credentials) \t", "bAsIc \t\(credentials)"] {
+                #expect(try await client.registry(.get, "/v2/", auth: variant).status == .ok, "\(variant.prefix(12))")
+            }
+            // another scheme, or Basic without a space, is no credentials at all
+            for other in ["Bearer \(credentials)", "Basic\(credentials)", "Basi"] {
+                let response = try await client.registry(.get, "/v2/", auth: other)
+                #expect(response.status == .unauthorized, "\(other.prefix(12))")
+                #expect(errorCode(response) == "UNAUTHORIZED")
+            }
+        }
+    }
+
     @Test func tokensExpireAfterTwelveHours() async throws {
         let clock = ManualClock()
         try await withServer(.inMemory, clock: clock) { client, _ in

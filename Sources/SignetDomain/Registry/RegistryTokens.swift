@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Registry passwords handed out by `GetAuthorizationToken`.
 ///
@@ -11,6 +12,8 @@ public struct RegistryTokens: Sendable {
     private let secret: Data
     private var key: SymmetricKey { SymmetricKey(data: secret) }
     private let clock: any SignetClock
+    /// Passwords already verified, with what they grant (clients send the same password on every request).
+    private let verified = VerifiedPasswords()
 
     public init(secret: Data, clock: any SignetClock) {
         self.secret = secret
@@ -32,6 +35,18 @@ public struct RegistryTokens: Sendable {
 
     /// The identity a registry password was issued to.
     public func verify(password: String) -> Result<CallerIdentity, Failure> {
+        if let (identity, expiry) = verified.lookup(password) {
+            return Double(expiry) > clock.now.timeIntervalSince1970 ? .success(identity) : .failure(.expired)
+        }
+        let result = verifyMAC(password: password)
+        if case .success(let (identity, expiry)) = result { verified.insert(password, identity: identity, expiry: expiry) }
+        return result.flatMap { identity, expiry in
+            Double(expiry) > clock.now.timeIntervalSince1970 ? .success(identity) : .failure(.expired)
+        }
+    }
+
+    /// The identity and expiry a well-formed, authentic password carries (expired or not).
+    private func verifyMAC(password: String) -> Result<(CallerIdentity, Int64), Failure> {
         let parts = password.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let payload = Base64URL.decode(String(parts[0])), let mac = Base64URL.decode(String(parts[1])),
             HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key)
@@ -40,8 +55,7 @@ public struct RegistryTokens: Sendable {
         guard fields.count == 4, fields[0] == "v1", let expiry = Int64(fields[3]), let account = try? AccountID(String(fields[1])) else {
             return .failure(.malformed)
         }
-        guard Double(expiry) > clock.now.timeIntervalSince1970 else { return .failure(.expired) }
-        return .success(CallerIdentity(account: account, region: Region(String(fields[2]))))
+        return .success((CallerIdentity(account: account, region: Region(String(fields[2]))), expiry))
     }
 
     /// A MAC over `text` (presigned layer URLs).
@@ -55,4 +69,22 @@ public struct RegistryTokens: Sendable {
     }
 
     public var now: Date { clock.now }
+}
+
+/// A bounded memo of authentic passwords (only ones whose MAC verified are kept, so a lookup reveals nothing about
+/// forged ones); emptied when it reaches its bound. Expiry is still checked on every use.
+final class VerifiedPasswords: Sendable {
+    private static let bound = 1024
+    private let entries = Mutex<[String: (identity: CallerIdentity, expiry: Int64)]>([:])
+
+    func lookup(_ password: String) -> (CallerIdentity, Int64)? {
+        entries.withLock { $0[password].map { ($0.identity, $0.expiry) } }
+    }
+
+    func insert(_ password: String, identity: CallerIdentity, expiry: Int64) {
+        entries.withLock { entries in
+            if entries.count >= Self.bound { entries.removeAll(keepingCapacity: true) }
+            entries[password] = (identity, expiry)
+        }
+    }
 }

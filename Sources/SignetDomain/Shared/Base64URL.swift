@@ -17,13 +17,34 @@ public enum Base64URL {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Strict decoding: padding (`=`) and standard-alphabet characters are rejected, as notation does.
+    /// Strict decoding: padding (`=`), standard-alphabet characters and anything else outside the base64url
+    /// alphabet are rejected, as notation does; unused low bits of the last character are ignored, as Foundation
+    /// and Go ignore them. Over UTF-8 bytes: this runs for every `/v2/` request (the registry password).
     public static func decode(_ text: String) -> Data? {
-        guard !text.contains("="), !text.contains("+"), !text.contains("/") else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        let remainder = base64.count % 4
-        guard remainder != 1 else { return nil }
-        if remainder > 0 { base64 += String(repeating: "=", count: 4 - remainder) }
-        return Data(base64Encoded: base64)
+        let utf8 = text.utf8
+        guard utf8.count % 4 != 1 else { return nil }
+        var out = Data()
+        out.reserveCapacity(utf8.count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in utf8 {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "-"): value = 62
+            case UInt8(ascii: "_"): value = 63
+            default: return nil
+            }
+            accumulator = (accumulator << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
+            }
+        }
+        return out
     }
 }

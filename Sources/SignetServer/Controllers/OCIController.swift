@@ -55,9 +55,13 @@ struct OCIController: Sendable {
     // MARK: Manifests
 
     func getManifest(_ name: String, _ reference: String, request: Request, context: SignetRequestContext) async throws -> Response {
-        let (key, repository) = try await repository(name, context)
-        let id = reference.contains(":") ? ImageIdentifier(digest: reference) : ImageIdentifier(tag: reference)
+        // The image first: an image exists only in an existing repository, so the repository is read only when the
+        // image is not found (NAME_UNKNOWN still wins over MANIFEST_UNKNOWN).
+        let key = try context.requireCaller().registry
+        let repository = try RepositoryName(name)
+        let id = reference.utf8.contains(UInt8(ascii: ":")) ? ImageIdentifier(digest: reference) : ImageIdentifier(tag: reference)
         guard case .found(let image, _) = try await registry.lookup(id, repository: repository, registry: key) else {
+            _ = try await registry.existingRepository(repository, in: key)
             throw OCIError.manifestUnknown
         }
         let headers: HTTPFields = [
@@ -78,7 +82,7 @@ struct OCIController: Sendable {
         }
         var tag: ImageTag?
         var expectedDigest: String?
-        if reference.contains(":") {
+        if reference.utf8.contains(UInt8(ascii: ":")) {
             guard Digest(parsing: reference) != nil else { throw OCIError.digestInvalid("invalid digest \(reference)") }
             expectedDigest = reference
         } else {
@@ -102,7 +106,7 @@ struct OCIController: Sendable {
 
     func deleteManifest(_ name: String, _ reference: String, context: SignetRequestContext) async throws -> Response {
         let (key, repository) = try await repository(name, context)
-        let id = reference.contains(":") ? ImageIdentifier(digest: reference) : ImageIdentifier(tag: reference)
+        let id = reference.utf8.contains(UInt8(ascii: ":")) ? ImageIdentifier(digest: reference) : ImageIdentifier(tag: reference)
         let result = try await registry.batchDeleteImage([id], repository: repository, registry: key)
         if let failure = result.failures.first?.failure {
             switch failure {

@@ -20,9 +20,9 @@ struct RegistryAuthMiddleware: RouterMiddleware {
         context.caller = CallerIdentity(account: target.account, region: target.region)
         if required {
             guard let header = request.headers[.authorization] else { throw OCIError.unauthorized }
-            guard header.lowercased().hasPrefix("basic ") else { throw OCIError.unauthorized }
-            guard let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-                let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
+            guard let credentials = Self.basicCredentials(header) else { throw OCIError.unauthorized }
+            guard let decoded = Data(base64Encoded: credentials), let text = String(validating: decoded, as: UTF8.self),
+                let colon = text.firstIndex(of: ":")
             else { throw OCIError.invalidToken }
             // empty Basic credentials are what clients send when they have none
             if text == ":" { throw OCIError.unauthorized }
@@ -38,6 +38,19 @@ struct RegistryAuthMiddleware: RouterMiddleware {
         var response = try await next(request, context)
         response.headers[.dockerDistributionAPIVersion] = "registry/2.0"
         return response
+    }
+
+    /// The credentials of `Basic <credentials>` (scheme case-insensitive, blanks around the credentials dropped),
+    /// over UTF-8 bytes rather than `lowercased()` and `trimmingCharacters` on every request.
+    static func basicCredentials(_ header: String) -> String? {
+        let utf8 = header.utf8
+        guard utf8.count >= 6, utf8.prefix(6).elementsEqual("basic ".utf8, by: { ($0 | 0x20) == $1 }) else { return nil }
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        var start = utf8.index(utf8.startIndex, offsetBy: 6)
+        var end = utf8.endIndex
+        while start < end, isBlank(utf8[start]) { start = utf8.index(after: start) }
+        while end > start, isBlank(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        return String(Substring(utf8[start..<end]))
     }
 
     /// `<account>.dkr.ecr.<region>.<anything>[:port]` addresses that account's registry in that region.

@@ -5,7 +5,7 @@ public import SignetDomain
 /// Signing profiles live in the same database as the registry, one JSON document per profile.
 extension SQLiteMetadataStore: SignerStore {
     public func signingProfile(named name: SigningProfileName, in registry: RegistryKey) async throws -> SigningProfile? {
-        let json = try await pool.read { db in
+        let json = try lookup { db in
             try Data.fetchOne(
                 db.cachedStatement(sql: "SELECT profile FROM signing_profile WHERE account = ? AND region = ? AND name = ?"),
                 arguments: [registry.account.value, registry.region.value, name.value])
@@ -58,7 +58,7 @@ extension SQLiteMetadataStore: SignerStore {
     }
 
     public func signingJob(_ jobId: String, owner: AccountID, region: Region) async throws -> SigningJob? {
-        let json = try await pool.read { db in
+        let json = try lookup { db in
             try Data.fetchOne(
                 db.cachedStatement(sql: "SELECT job FROM signing_job WHERE job_id = ? AND account = ? AND region = ?"),
                 arguments: [jobId, owner.value, region.value])

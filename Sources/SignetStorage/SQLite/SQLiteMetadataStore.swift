@@ -26,6 +26,17 @@ public struct SQLiteMetadataStore: MetadataStore {
 
     public var kind: StoreKind { .sqlite }
 
+    /// A read of one row by its key, run on the calling thread.
+    ///
+    /// GRDB's async `read` hands the block to a reader's dispatch queue and resumes the task afterwards: two thread
+    /// hops that cost far more than an indexed point query (a manifest GET made two of them). The synchronous
+    /// `read` takes a reader connection and runs the block right here (`DispatchQueue.sync` runs it on the calling
+    /// thread). No reader is ever held across a suspension, so waiting for one is bounded by other point reads.
+    /// Reads that may scan many rows stay asynchronous.
+    func lookup<T>(_ block: (Database) throws -> T) throws -> T {
+        try pool.read(block)
+    }
+
     // MARK: Repositories
 
     public func insertRepository(_ repository: Repository) async throws -> Bool {
@@ -40,9 +51,9 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func repository(_ name: RepositoryName, in registry: RegistryKey) async throws -> Repository? {
-        try await pool.read { db in
+        try lookup { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM repository WHERE account = ? AND region = ? AND name = ?"), arguments: Self.key(registry, name)
+                db.cachedStatement(sql: "SELECT \(Self.repositoryColumns) FROM repository WHERE account = ? AND region = ? AND name = ?"), arguments: Self.key(registry, name)
             ).map { try Self.repository(from: $0, registry: registry) }
         }
     }
@@ -50,7 +61,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func repositories(in registry: RegistryKey) async throws -> [Repository] {
         try await pool.read { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM repository WHERE account = ? AND region = ? ORDER BY name"),
+                db.cachedStatement(sql: "SELECT \(Self.repositoryColumns) FROM repository WHERE account = ? AND region = ? ORDER BY name"),
                 arguments: [registry.account.value, registry.region.value]
             ).map { try Self.repository(from: $0, registry: registry) }
         }
@@ -71,9 +82,9 @@ public struct SQLiteMetadataStore: MetadataStore {
     // MARK: Images
 
     public func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Image? {
-        try await pool.read { db in
+        try lookup { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?"),
+                db.cachedStatement(sql: "SELECT \(Self.imageColumns) FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?"),
                 arguments: Self.key(registry, repository) + [digest.description]
             ).map(Self.image(from:))
         }
@@ -89,7 +100,7 @@ public struct SQLiteMetadataStore: MetadataStore {
                 tags[row["digest"], default: []].append(ImageTag(trusted: row["tag"]))
             }
             return try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM image WHERE account = ? AND region = ? AND repository = ? ORDER BY pushed_at, digest"),
+                db.cachedStatement(sql: "SELECT \(Self.imageColumns) FROM image WHERE account = ? AND region = ? AND repository = ? ORDER BY pushed_at, digest"),
                 arguments: Self.key(registry, repository)
             ).map { row in
                 let image = try Self.image(from: row)
@@ -99,7 +110,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) async throws -> Digest? {
-        try await pool.read { db in
+        try lookup { db in
             try String.fetchOne(
                 db.cachedStatement(sql: "SELECT digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?"),
                 arguments: Self.key(registry, repository) + [tag.value]
@@ -162,7 +173,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     // MARK: Signing
 
     public func signingConfiguration(for registry: RegistryKey) async throws -> SigningConfiguration? {
-        let json = try await pool.read { db in
+        let json = try lookup { db in
             try Data.fetchOne(
                 db.cachedStatement(sql: "SELECT configuration FROM signing_configuration WHERE account = ? AND region = ?"),
                 arguments: [registry.account.value, registry.region.value])
@@ -261,27 +272,38 @@ public struct SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    /// The columns `repository(from:registry:)` reads, by position: GRDB's lookup by name compares names
+    /// case-insensitively through Foundation, which was a visible part of every manifest GET.
+    static let repositoryColumns = "name, created_at, tag_mutability, exclusion_filters, scan_on_push, encryption_type, kms_key, tags"
+
     private static func repository(from row: Row, registry: RegistryKey) throws -> Repository {
-        let filters = try JSONDecoder().decode([String].self, from: row["exclusion_filters"] as Data)
+        let filters: [String] = try decodeJSONList(row[3])
         return Repository(
             registry: registry,
-            name: RepositoryName(trusted: row["name"]),
-            createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            tagMutability: TagMutability(trustedMode: TagMutability.Mode(rawValue: row["tag_mutability"]) ?? .mutable, exclusionFilters: filters),
-            scanOnPush: row["scan_on_push"],
-            encryption: EncryptionConfiguration(
-                trustedType: EncryptionConfiguration.EncryptionType(rawValue: row["encryption_type"]) ?? .aes256, kmsKey: row["kms_key"]),
-            tags: try JSONDecoder().decode([ResourceTag].self, from: row["tags"] as Data))
+            name: RepositoryName(trusted: row[0]),
+            createdAt: Date(timeIntervalSince1970: row[1]),
+            tagMutability: TagMutability(trustedMode: TagMutability.Mode(rawValue: row[2]) ?? .mutable, exclusionFilters: filters),
+            scanOnPush: row[4],
+            encryption: EncryptionConfiguration(trustedType: EncryptionConfiguration.EncryptionType(rawValue: row[5]) ?? .aes256, kmsKey: row[6]),
+            tags: try decodeJSONList(row[7]))
     }
 
+    /// A JSON array column; the common empty list without a decoder.
+    private static func decodeJSONList<Element: Decodable>(_ data: Data) throws -> [Element] {
+        if data.elementsEqual("[]".utf8) { return [] }
+        return try JSONDecoder().decode([Element].self, from: data)
+    }
+
+    /// The columns `image(from:)` reads, by position.
+    static let imageColumns = "digest, manifest, media_type, artifact_media_type, subject, size, pushed_at"
+
     private static func image(from row: Row) throws -> Image {
-        let digestText: String = row["digest"]
+        let digestText: String = row[0]
         guard let digest = Digest(parsing: digestText) else { throw CorruptRow(description: "bad digest \(digestText)") }
-        let subject: String? = row["subject"]
+        let subject: String? = row[4]
         return Image(
-            digest: digest, manifest: row["manifest"], mediaType: row["media_type"], artifactMediaType: row["artifact_media_type"],
-            subject: subject.flatMap(Digest.init(parsing:)), sizeInBytes: row["size"],
-            pushedAt: Date(timeIntervalSince1970: row["pushed_at"]))
+            digest: digest, manifest: row[1], mediaType: row[2], artifactMediaType: row[3], subject: subject.flatMap(Digest.init(parsing:)),
+            sizeInBytes: row[5], pushedAt: Date(timeIntervalSince1970: row[6]))
     }
 
     struct CorruptRow: Error, CustomStringConvertible {
