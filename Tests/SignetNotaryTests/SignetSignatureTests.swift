@@ -554,6 +554,30 @@ struct SignetSignatureTests {
         }
     }
 
+    /// The hand-written manifest is byte for byte what `JSONSerialization` writes for the same document (what
+    /// earlier versions stored), also for a subject media type that needs escaping.
+    @Test func signatureManifestBytesAreJSONSerializationBytes() async throws {
+        let fixture = try await Fixture()
+        for mediaType in [Self.image.mediaType, "application/odd \"type\"\\ with\ttab\u{1}/é"] {
+            let subject = Descriptor(mediaType: mediaType, digest: Self.image.digest, size: 98_765)
+            let ours = try SignatureManifest.build(envelope: fixture.envelope, subject: subject, signingTime: Self.signingTime)
+            let chain = try JWSEnvelope(verifying: fixture.envelope).certificateChainDER
+            let thumbprints = "[" + chain.map { "\"\(SHA256.hash(data: $0).hexString)\"" }.joined(separator: ",") + "]"
+            let document: [String: Any] = [
+                "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "artifactType": "application/vnd.cncf.notary.signature",
+                "config": [
+                    "mediaType": "application/vnd.oci.empty.v1+json", "digest": SignetDomain.Digest.sha256(of: SignatureManifest.emptyConfig).description,
+                    "size": 2, "data": "e30=",
+                ],
+                "layers": [["mediaType": "application/jose+json", "digest": SignetDomain.Digest.sha256(of: fixture.envelope).description, "size": fixture.envelope.count]],
+                "subject": ["mediaType": mediaType, "digest": Self.image.digest.description, "size": 98_765],
+                "annotations": ["io.cncf.notary.x509chain.thumbprint#S256": thumbprints, "org.opencontainers.image.created": "2026-11-29T23:41:44Z"],
+            ]
+            let reference = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+            #expect(String(decoding: ours, as: UTF8.self) == String(decoding: reference, as: UTF8.self))
+        }
+    }
+
     // MARK: - certificate authority
 
     @Test func aSecondAuthorityOverTheSameStorageReusesTheRoot() async throws {
