@@ -1310,7 +1310,8 @@ class Builder:
                     "unescaped, which OpenAPI path templates cannot express: `{name}` (marked "
                     "`x-signet-name-contains-slashes`) is everything between `/v2/` and the route's last segments. "
                     "Under `/v2/`, a path that is no route, or a method other than GET, HEAD, PUT, POST, PATCH and "
-                    "DELETE, is 404 `NOT_FOUND`; a method a route does not serve is 405 `UNSUPPORTED`. "
+                    "DELETE, is 404 `NOT_FOUND`; a method a route does not serve is 405 `UNSUPPORTED`, with an `Allow` "
+                    "header listing the methods it does serve. "
                     "`GET /_signet/layers/{digest}` serves GetDownloadUrlForLayer's presigned URLs.\n\n"
                     "Any other method or path gives 404 `UnknownOperationException`: rest-json framed under the Signer "
                     "prefixes (`/signing-profiles`, `/signing-platforms`, `/signing-jobs`, `/tags/`, `/revocations`), "
@@ -1936,7 +1937,7 @@ OCI_OPERATIONS = {
         "operationId": "OCIDeleteBlob", "tag": "blobs",
         "summary": "Not supported: always 405.",
         "description": "ECR does not delete layers on request; it removes them with their images. Signet answers "
-                       "405 `UNSUPPORTED` for every existing repository.",
+                       "405 `UNSUPPORTED` (with `Allow: GET, HEAD`) for every existing repository.",
         "parameters": ["OCIName", "OCIDigest"],
         "responses": {},
         "errors": [(405, "UNSUPPORTED")],

@@ -209,6 +209,17 @@ struct OCIDistributionTests {
 
             let deleted = try await client.registry(.delete, "/v2/team/app/blobs/\(digest)", auth: auth)
             #expect(deleted.status == .methodNotAllowed && errorCode(deleted) == "UNSUPPORTED")
+            #expect(deleted.headers[.allow] == "GET, HEAD")
+            // every 405 says what the resource does support (RFC 9110 §15.5.6)
+            for (method, uri, allow) in [
+                (HTTPRequest.Method.post, "/v2/team/app/manifests/latest", "GET, HEAD, PUT, DELETE"),
+                (.patch, "/v2/team/app/tags/list", "GET"), (.put, "/v2/team/app/blobs/uploads/", "POST"),
+                (.post, "/v2/team/app/referrers/\(digest)", "GET"), (.delete, "/v2/_catalog", "GET"),
+            ] {
+                let refused = try await client.registry(method, uri, auth: auth)
+                #expect(refused.status == .methodNotAllowed && errorCode(refused) == "UNSUPPORTED", "\(method) \(uri)")
+                #expect(refused.headers[.allow] == allow, "\(method) \(uri)")
+            }
             #expect(try await client.registry(.head, "/v2/team/app/blobs/\(digest)", auth: auth).status == .ok)
 
             let canceled = try #require(try await client.registry(.post, "/v2/team/app/blobs/uploads/", auth: auth).headers[.location])

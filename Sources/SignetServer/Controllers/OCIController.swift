@@ -35,8 +35,9 @@ struct OCIController: Sendable {
         case (.blob(let name, let digest), .get), (.blob(let name, let digest), .head):
             return try await getBlob(name, digest, request: request, context: context)
         case (.blob(let name, _), .delete):
+            // ECR does not delete blobs through the distribution API
             _ = try await repository(name, context)
-            throw OCIError.unsupported
+            throw OCIError.unsupported(allow: [.get, .head])
         case (.uploads(let name), .post): return try await startUpload(name, request: request, context: context)
         case (.upload(let name, let id), .patch): return try await patchUpload(name, id, request: request, context: context)
         case (.upload(let name, let id), .put): return try await finishUpload(name, id, request: request, context: context)
@@ -48,7 +49,7 @@ struct OCIController: Sendable {
         case (.tags(let name), .get): return try await tags(name, request: request, context: context)
         case (.referrers(let name, let digest), .get): return try await referrers(name, digest, request: request, context: context)
         default:
-            throw OCIError.unsupported
+            throw OCIError.unsupported(allow: route.allowedMethods)
         }
     }
 

@@ -51,6 +51,7 @@ struct ErrorFramingMiddleware: RouterMiddleware {
             ociError = OCIError(status: .internalServerError, code: "UNKNOWN", message: "unknown error")
         }
         var headers: HTTPFields = [.contentType: "application/json", .dockerDistributionAPIVersion: "registry/2.0"]
+        if !ociError.allow.isEmpty { headers[.allow] = ociError.allow.map(\.rawValue).joined(separator: ", ") }
         if ociError.status == .unauthorized {
             headers[.wwwAuthenticate] = "Basic realm=\"http://\(endpoint.defaultHost)/\",service=\"ecr.amazonaws.com\""
         }

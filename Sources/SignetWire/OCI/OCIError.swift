@@ -8,12 +8,15 @@ public struct OCIError: Error, Sendable, Equatable {
     public let code: String
     public let message: String
     public let detail: String?
+    /// The `Allow` header of a 405 (RFC 9110 §15.5.6: the methods the resource supports).
+    public let allow: [HTTPRequest.Method]
 
-    public init(status: HTTPResponse.Status, code: String, message: String, detail: String? = nil) {
+    public init(status: HTTPResponse.Status, code: String, message: String, detail: String? = nil, allow: [HTTPRequest.Method] = []) {
         self.status = status
         self.code = code
         self.message = message
         self.detail = detail
+        self.allow = allow
     }
 
     public var body: String {
@@ -33,7 +36,10 @@ public struct OCIError: Error, Sendable, Equatable {
         OCIError(status: .notFound, code: "BLOB_UNKNOWN", message: "blob unknown to registry", detail: digest)
     }
     public static let manifestUnknown = OCIError(status: .notFound, code: "MANIFEST_UNKNOWN", message: "Requested image not found")
-    public static let unsupported = OCIError(status: .methodNotAllowed, code: "UNSUPPORTED", message: "The operation is unsupported.")
+    /// 405 for a method the resource does not support; `allow` lists the ones it does.
+    public static func unsupported(allow: [HTTPRequest.Method]) -> OCIError {
+        OCIError(status: .methodNotAllowed, code: "UNSUPPORTED", message: "The operation is unsupported.", allow: allow)
+    }
     public static func digestInvalid(_ message: String) -> OCIError {
         OCIError(status: .badRequest, code: "DIGEST_INVALID", message: message)
     }

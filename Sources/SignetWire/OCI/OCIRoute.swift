@@ -1,3 +1,5 @@
+public import HTTPTypes
+
 /// A `/v2/` path, parsed from the end because repository names contain `/`.
 public enum OCIRoute: Sendable, Equatable {
     case catalog
@@ -7,6 +9,17 @@ public enum OCIRoute: Sendable, Equatable {
     case upload(name: String, id: String)
     case tags(name: String)
     case referrers(name: String, digest: String)
+
+    /// The methods Signet answers on this resource (the `Allow` header of a 405).
+    public var allowedMethods: [HTTPRequest.Method] {
+        switch self {
+        case .catalog, .tags, .referrers: return [.get]
+        case .manifest: return [.get, .head, .put, .delete]
+        case .blob: return [.get, .head]
+        case .uploads: return [.post]
+        case .upload: return [.get, .patch, .put, .delete]
+        }
+    }
 
     /// - Parameter components: the path after `/v2/`, split on `/` (empty components ignored).
     public init?(_ components: [Substring]) {
