@@ -62,3 +62,47 @@ struct IdentifierTests {
         #expect(throws: RegistryError.self) { try Paginator.page(items, key: { $0 }, maxResults: 2, defaultSize: 100, token: "garbage") }
     }
 }
+
+@Suite("AsyncLock")
+struct AsyncLockTests {
+    /// Counts holders and remembers the worst overlap seen.
+    final class Holders: @unchecked Sendable {
+        private let lock = NSLock()
+        private var exclusive = 0
+        private var shared = 0
+        private(set) var maxShared = 0
+        private(set) var violated = false
+
+        func enter(exclusive isExclusive: Bool) {
+            lock.withLock {
+                if isExclusive { exclusive += 1 } else { shared += 1 }
+                maxShared = max(maxShared, shared)
+                if exclusive > 1 || (exclusive == 1 && shared > 0) { violated = true }
+            }
+        }
+
+        func leave(exclusive isExclusive: Bool) {
+            lock.withLock { if isExclusive { exclusive -= 1 } else { shared -= 1 } }
+        }
+    }
+
+    @Test func sharedHoldersOverlapButNeverWithAnExclusiveOne() async {
+        let lock = AsyncLock()
+        let holders = Holders()
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<200 {
+                let exclusive = i % 5 == 0
+                group.addTask {
+                    let body = {
+                        holders.enter(exclusive: exclusive)
+                        try? await Task.sleep(for: .microseconds(200))
+                        holders.leave(exclusive: exclusive)
+                    }
+                    if exclusive { await lock.withLock(body) } else { await lock.withSharedLock(body) }
+                }
+            }
+        }
+        #expect(!holders.violated)
+        #expect(holders.maxShared > 1)
+    }
+}

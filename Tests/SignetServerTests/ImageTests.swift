@@ -92,6 +92,30 @@ struct ImageTests {
         }
     }
 
+    /// Pushes run side by side (one store transaction each, sharing group commits): twelve different images
+    /// pushed at once with the same tag into an IMMUTABLE repository still give the tag to exactly one.
+    @Test(arguments: TestStore.allCases)
+    func concurrentPushesOfOneImmutableTagHaveOneWinner(store: TestStore) async throws {
+        try await withServer(store) { client, server in
+            var manifests: [String] = []
+            _ = try await Self.prepare(client, server)
+            for i in 0..<12 { manifests.append(try await Self.prepare(client, server, repo: "team/app", layer: "layer-race-\(i)")) }
+            _ = try await client.ecr("PutImageTagMutability", #"{"repositoryName":"team/app","imageTagMutability":"IMMUTABLE"}"#)
+            let codes = try await withThrowingTaskGroup(of: String.self) { group in
+                for manifest in manifests {
+                    group.addTask {
+                        let response = try await Self.put(client, manifest, tag: "release")
+                        return response.status == .ok ? "ok" : response.errorType ?? "\(response.status)"
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect(codes == ["ok": 1, "ImageTagAlreadyExistsException": 11])
+            let described = try await client.ecr("DescribeImages", #"{"repositoryName":"team/app","imageIds":[{"imageTag":"release"}]}"#)
+            #expect((described["imageDetails"] as? [[String: Any]])?.count == 1)
+        }
+    }
+
     @Test(arguments: TestStore.allCases)
     func indexesNeedTheirChildrenAndSubjectsAreOptional(store: TestStore) async throws {
         try await withServer(store) { client, server in

@@ -113,3 +113,46 @@ struct FileSystemBlobStoreTests {
         #expect(try await blobs.read(digest) == nil)
     }
 }
+
+extension MetadataStoreContractTests {
+    /// A transaction is all or nothing, and no write comes between its reads and its writes: 40 concurrent
+    /// "tag v1 if nobody has" transactions tag exactly once.
+    @Test(arguments: Kind.allCases)
+    func transactionsAreAtomicAndIsolated(kind: Kind) async throws {
+        let (store, url) = try Self.makeStore(kind)
+        defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+        let name = RepositoryName(trusted: "team/app")
+        #expect(try await store.insertRepository(Repository(registry: Self.registry, name: name, createdAt: Date(timeIntervalSince1970: 1))))
+        let registry = Self.registry
+
+        struct Refused: Error {}
+        let dropped = Self.image("dropped", at: 2)
+        await #expect(throws: Refused.self) {
+            try await store.transaction { transaction in
+                try transaction.apply(ImageChange(upsert: dropped), repository: name, registry: registry)
+                #expect(try transaction.image(dropped.digest, repository: name, registry: registry) == dropped)
+                throw Refused()
+            }
+        }
+        #expect(try await store.image(dropped.digest, repository: name, registry: registry) == nil)
+
+        let tag = ImageTag(trusted: "v1")
+        let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    let image = Self.image("candidate-\(i)", at: Double(i))
+                    return try await store.transaction { transaction in
+                        guard try transaction.digest(forTag: tag, repository: name, registry: registry) == nil else { return false }
+                        var change = ImageChange(upsert: image)
+                        change.setTags[tag] = image.digest
+                        try transaction.apply(change, repository: name, registry: registry)
+                        return true
+                    }
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(winners == 1)
+        #expect(try await store.imageCount(repository: name, registry: registry) == 1)
+    }
+}

@@ -59,44 +59,53 @@ extension RegistryService {
         }
         let manifest = try ImageManifest.parse(manifestBytes, declaredMediaType: declaredMediaType)
 
-        let (stored, profiles): (StoredImage, [String]) = try await writeLock.withLock {
-            let repository = try await existingRepository(name, in: registry)
-            try await checkReferences(of: manifest, repository: name, registry: registry)
+        // NAME_UNKNOWN first, then LAYERS_NOT_FOUND (blobs are content-addressed and never deleted, so checking them
+        // before the transaction is safe); the repository is read again inside it.
+        _ = try await existingRepository(name, in: registry)
+        try await checkReferences(of: manifest, repository: name, registry: registry)
 
-            let existing = try await metadata.image(digest, repository: name, registry: registry)
-            let taggedDigest = try await tag.asyncMap { try await metadata.digest(forTag: $0, repository: name, registry: registry) } ?? nil
-
-            if let existing, tag == nil || taggedDigest == digest {
-                switch existingPolicy {
-                case .reject: throw RegistryError.imageAlreadyExists(digest, tag: tag, repository: name, registry: registry.account)
-                case .accept: return (StoredImage(image: existing, tag: tag, isNewDigest: false), [])
+        // One store transaction reads what the decision needs and writes the change, so concurrent pushes share group
+        // commits instead of queueing behind one lock for a commit each; the shared lock keeps them from
+        // interleaving with the read-decide-write sequences of the other operations (which hold it exclusively).
+        let (clock, events) = (self.clock, self.events)
+        let (stored, profiles): (StoredImage, [String]) = try await writeLock.withSharedLock {
+            try await metadata.transaction { store in
+                guard let repository = try store.repository(name, in: registry) else {
+                    throw RegistryError.repositoryNotFound(name.value, registry: registry.account)
                 }
-            }
-            if let tag, let taggedDigest, taggedDigest != digest, !repository.tagMutability.allowsOverwriting(tag) {
-                throw RegistryError.imageTagAlreadyExists(tag, repository: name, registry: registry.account)
-            }
+                let existing = try store.image(digest, repository: name, registry: registry)
+                let taggedDigest = try tag.map { try store.digest(forTag: $0, repository: name, registry: registry) } ?? nil
 
-            let image =
-                existing
-                ?? Image(
-                    digest: digest, manifest: manifestBytes, mediaType: manifest.mediaType,
-                    artifactMediaType: manifest.artifactMediaType, subject: manifest.subject?.digest,
-                    sizeInBytes: manifest.imageSize(manifestBytes: manifestBytes.count), pushedAt: clock.now)
-            var change = ImageChange(upsert: existing == nil ? image : nil)
-            if let tag { change.setTags[tag] = digest }
-            // Managed signing: a new image (not a re-tag, not a referrer) in a matching repository gets one
-            // IN_PROGRESS status per distinct profile, in the same transaction as the image itself.
-            var profiles: [String] = []
-            if existing == nil, manifest.subject == nil, events != nil,
-                let configuration = try await metadata.signingConfiguration(for: registry)
-            {
-                profiles = configuration.profiles(matching: name)
-                change.signingStatuses = profiles.map {
-                    SigningStatus(signingProfileArn: $0, state: .inProgress, pushedBy: pushedBy.value)
+                if let existing, tag == nil || taggedDigest == digest {
+                    switch existingPolicy {
+                    case .reject: throw RegistryError.imageAlreadyExists(digest, tag: tag, repository: name, registry: registry.account)
+                    case .accept: return (StoredImage(image: existing, tag: tag, isNewDigest: false), [])
+                    }
                 }
+                if let tag, let taggedDigest, taggedDigest != digest, !repository.tagMutability.allowsOverwriting(tag) {
+                    throw RegistryError.imageTagAlreadyExists(tag, repository: name, registry: registry.account)
+                }
+
+                let image =
+                    existing
+                    ?? Image(
+                        digest: digest, manifest: manifestBytes, mediaType: manifest.mediaType,
+                        artifactMediaType: manifest.artifactMediaType, subject: manifest.subject?.digest,
+                        sizeInBytes: manifest.imageSize(manifestBytes: manifestBytes.count), pushedAt: clock.now)
+                var change = ImageChange(upsert: existing == nil ? image : nil)
+                if let tag { change.setTags[tag] = digest }
+                // Managed signing: a new image (not a re-tag, not a referrer) in a matching repository gets one
+                // IN_PROGRESS status per distinct profile, in the same transaction as the image itself.
+                var profiles: [String] = []
+                if existing == nil, manifest.subject == nil, events != nil, let configuration = try store.signingConfiguration(for: registry) {
+                    profiles = configuration.profiles(matching: name)
+                    change.signingStatuses = profiles.map {
+                        SigningStatus(signingProfileArn: $0, state: .inProgress, pushedBy: pushedBy.value)
+                    }
+                }
+                try store.apply(change, repository: name, registry: registry)
+                return (StoredImage(image: image, tag: tag, isNewDigest: existing == nil), profiles)
             }
-            try await metadata.apply(change, repository: name, registry: registry)
-            return (StoredImage(image: image, tag: tag, isNewDigest: existing == nil), profiles)
         }
 
         if stored.isNewDigest, let events {

@@ -42,6 +42,10 @@ public protocol MetadataStore: Sendable {
     func imageCount(repository: RepositoryName, registry: RegistryKey) async throws -> Int
     /// Applies `change` atomically.
     func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) async throws
+    /// Runs `body` as one atomic unit: its reads see every write committed before it (and its own), no other write
+    /// comes between its reads and its writes, and when it throws none of its writes is kept. It returns once the
+    /// writes are durable.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> T) async throws -> T
 
     func signingConfiguration(for registry: RegistryKey) async throws -> SigningConfiguration?
     /// Stores (or with `nil` removes) the registry's signing configuration.
@@ -52,6 +56,16 @@ public protocol MetadataStore: Sendable {
     func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws
     /// Every IN_PROGRESS status, across registries: the managed-signing work that survived a restart.
     func pendingSigningWork() async throws -> [PendingSignature]
+}
+
+/// The reads and the write a ``MetadataStore/transaction(_:)`` body may make (synchronous: a transaction never
+/// suspends while it holds the store).
+public protocol MetadataTransaction {
+    func repository(_ name: RepositoryName, in registry: RegistryKey) throws -> Repository?
+    func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) throws -> Image?
+    func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) throws -> Digest?
+    func signingConfiguration(for registry: RegistryKey) throws -> SigningConfiguration?
+    func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) throws
 }
 
 /// One signature still to be made by managed signing.

@@ -82,6 +82,43 @@ public actor InMemoryMetadataStore: MetadataStore {
         repositories[key] = state
     }
 
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> T) throws -> T {
+        // The body runs synchronously on this actor, so nothing interleaves; a copy of the state (copy-on-write,
+        // so only paid for when the body writes) is put back when it throws.
+        let saved = (repositories, signingConfigurations)
+        do {
+            return try body(Transaction(store: self))
+        } catch {
+            (repositories, signingConfigurations) = saved
+            throw error
+        }
+    }
+
+    /// The view a transaction body gets: calls back into the store, which is already isolated while the body runs.
+    private struct Transaction: MetadataTransaction {
+        let store: InMemoryMetadataStore
+
+        func repository(_ name: RepositoryName, in registry: RegistryKey) -> Repository? {
+            store.assumeIsolated { $0.repository(name, in: registry) }
+        }
+
+        func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) -> Image? {
+            store.assumeIsolated { $0.image(digest, repository: repository, registry: registry) }
+        }
+
+        func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) -> Digest? {
+            store.assumeIsolated { $0.digest(forTag: tag, repository: repository, registry: registry) }
+        }
+
+        func signingConfiguration(for registry: RegistryKey) -> SigningConfiguration? {
+            store.assumeIsolated { $0.signingConfiguration(for: registry) }
+        }
+
+        func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) {
+            store.assumeIsolated { $0.apply(change, repository: repository, registry: registry) }
+        }
+    }
+
     public func signingConfiguration(for registry: RegistryKey) -> SigningConfiguration? {
         signingConfigurations[registry]
     }

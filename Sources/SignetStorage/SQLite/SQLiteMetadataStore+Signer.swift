@@ -14,7 +14,7 @@ extension SQLiteMetadataStore: SignerStore {
     }
 
     public func signingProfiles(in registry: RegistryKey) async throws -> [SigningProfile] {
-        let rows = try await pool.read { db in
+        let rows = try lookup { db in
             try Data.fetchAll(
                 db.cachedStatement(sql: "SELECT profile FROM signing_profile WHERE account = ? AND region = ? ORDER BY name"),
                 arguments: [registry.account.value, registry.region.value])
@@ -67,7 +67,7 @@ extension SQLiteMetadataStore: SignerStore {
     }
 
     public func signingJobs(in registry: RegistryKey) async throws -> [SigningJob] {
-        let rows = try await pool.read { db in
+        let rows = try lookup { db in
             try Data.fetchAll(
                 db.cachedStatement(sql: "SELECT job FROM signing_job WHERE account = ? AND region = ? ORDER BY created_at DESC, job_id DESC"),
                 arguments: [registry.account.value, registry.region.value])
@@ -77,7 +77,7 @@ extension SQLiteMetadataStore: SignerStore {
 
     public func signatureCounts() async throws -> [RegistryKey: Int] {
         // Plain values out of the closure (rows are not Sendable, which made this the blocking overload of `read`).
-        let rows: [(account: String, region: String, count: Int)] = try await pool.read { db in
+        let rows: [(account: String, region: String, count: Int)] = try lookup { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT account, region, COUNT(*) AS n FROM signing_job GROUP BY account, region")).map {
                 ($0["account"], $0["region"], $0["n"])
             }

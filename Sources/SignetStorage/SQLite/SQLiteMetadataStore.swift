@@ -26,13 +26,17 @@ public struct SQLiteMetadataStore: MetadataStore {
 
     public var kind: StoreKind { .sqlite }
 
-    /// A read of one row by its key, run on the calling thread.
+    /// Every read of this store: synchronous, on the calling thread.
     ///
     /// GRDB's async `read` hands the block to a reader's dispatch queue and resumes the task afterwards: two thread
     /// hops that cost far more than an indexed point query (a manifest GET made two of them). The synchronous
     /// `read` takes a reader connection and runs the block right here (`DispatchQueue.sync` runs it on the calling
-    /// thread). No reader is ever held across a suspension, so waiting for one is bounded by other point reads.
-    /// Reads that may scan many rows stay asynchronous.
+    /// thread).
+    ///
+    /// All reads must go this way, none through the async `read`: an async read holds its reader connection until
+    /// its task resumes on the cooperative pool, and synchronous reads waiting for a reader can occupy every thread
+    /// of that pool — a deadlock, seen with 16 signing workers. When no reader is ever held across a suspension,
+    /// a read waiting for a reader waits only for reads that are running.
     func lookup<T>(_ block: (Database) throws -> T) throws -> T {
         try pool.read(block)
     }
@@ -51,15 +55,18 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func repository(_ name: RepositoryName, in registry: RegistryKey) async throws -> Repository? {
-        try lookup { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(Self.repositoryColumns) FROM repository WHERE account = ? AND region = ? AND name = ?"), arguments: Self.key(registry, name)
-            ).map { try Self.repository(from: $0, registry: registry) }
-        }
+        try lookup { db in try Self.repository(name, in: registry, db: db) }
+    }
+
+    static func repository(_ name: RepositoryName, in registry: RegistryKey, db: Database) throws -> Repository? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.repositoryColumns) FROM repository WHERE account = ? AND region = ? AND name = ?"),
+            arguments: Self.key(registry, name)
+        ).map { try Self.repository(from: $0, registry: registry) }
     }
 
     public func repositories(in registry: RegistryKey) async throws -> [Repository] {
-        try await pool.read { db in
+        try lookup { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT \(Self.repositoryColumns) FROM repository WHERE account = ? AND region = ? ORDER BY name"),
                 arguments: [registry.account.value, registry.region.value]
@@ -82,16 +89,18 @@ public struct SQLiteMetadataStore: MetadataStore {
     // MARK: Images
 
     public func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Image? {
-        try lookup { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(Self.imageColumns) FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?"),
-                arguments: Self.key(registry, repository) + [digest.description]
-            ).map(Self.image(from:))
-        }
+        try lookup { db in try Self.image(digest, repository: repository, registry: registry, db: db) }
+    }
+
+    static func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey, db: Database) throws -> Image? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.imageColumns) FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?"),
+            arguments: Self.key(registry, repository) + [digest.description]
+        ).map(Self.image(from:))
     }
 
     public func images(repository: RepositoryName, registry: RegistryKey) async throws -> [TaggedImage] {
-        try await pool.read { db in
+        try lookup { db in
             var tags: [String: [ImageTag]] = [:]
             for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT tag, digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? ORDER BY tag"),
@@ -110,16 +119,18 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) async throws -> Digest? {
-        try lookup { db in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?"),
-                arguments: Self.key(registry, repository) + [tag.value]
-            ).flatMap(Digest.init(parsing:))
-        }
+        try lookup { db in try Self.digest(forTag: tag, repository: repository, registry: registry, db: db) }
+    }
+
+    static func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey, db: Database) throws -> Digest? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?"),
+            arguments: Self.key(registry, repository) + [tag.value]
+        ).flatMap(Digest.init(parsing:))
     }
 
     public func imageCount(repository: RepositoryName, registry: RegistryKey) async throws -> Int {
-        try await pool.read { db in
+        try lookup { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM image WHERE account = ? AND region = ? AND repository = ?"),
                 arguments: Self.key(registry, repository)) ?? 0
@@ -127,57 +138,92 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) async throws {
+        try await committer.write { db in try Self.apply(change, repository: repository, registry: registry, db: db) }
+    }
+
+    /// A change to one repository's images, in the caller's transaction.
+    static func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey, db: Database) throws {
         let key = Self.key(registry, repository)
-        try await committer.write { db in
-            if let image = change.upsert {
+        if let image = change.upsert {
+            try db.execute(
+                sql: """
+                    INSERT INTO image
+                    (account, region, repository, digest, manifest, media_type, artifact_media_type, subject, size, pushed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: key + [
+                    image.digest.description, image.manifest, image.mediaType, image.artifactMediaType,
+                    image.subject?.description, image.sizeInBytes, image.pushedAt.timeIntervalSince1970,
+                ])
+            for (ordinal, status) in change.signingStatuses.enumerated() {
                 try db.execute(
                     sql: """
-                        INSERT INTO image
-                        (account, region, repository, digest, manifest, media_type, artifact_media_type, subject, size, pushed_at)
+                        INSERT OR REPLACE INTO signing_status
+                        (account, region, repository, digest, profile_arn, ordinal, status, failure_code, failure_reason, pushed_by)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: key + [
-                        image.digest.description, image.manifest, image.mediaType, image.artifactMediaType,
-                        image.subject?.description, image.sizeInBytes, image.pushedAt.timeIntervalSince1970,
+                        image.digest.description, status.signingProfileArn, ordinal, status.state.rawValue, status.failureCode,
+                        status.failureReason, status.pushedBy,
                     ])
-                for (ordinal, status) in change.signingStatuses.enumerated() {
-                    try db.execute(
-                        sql: """
-                            INSERT OR REPLACE INTO signing_status
-                            (account, region, repository, digest, profile_arn, ordinal, status, failure_code, failure_reason, pushed_by)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: key + [
-                            image.digest.description, status.signingProfileArn, ordinal, status.state.rawValue, status.failureCode,
-                            status.failureReason, status.pushedBy,
-                        ])
-                }
             }
-            for tag in change.removeTags {
-                try db.execute(
-                    sql: "DELETE FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?", arguments: key + [tag.value])
-            }
-            for digest in change.deleteDigests {
-                try db.execute(
-                    sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?",
-                    arguments: key + [digest.description])
-            }
-            for (tag, digest) in change.setTags {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO image_tag (account, region, repository, tag, digest) VALUES (?, ?, ?, ?, ?)",
-                    arguments: key + [tag.value, digest.description])
-            }
+        }
+        for tag in change.removeTags {
+            try db.execute(
+                sql: "DELETE FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?", arguments: key + [tag.value])
+        }
+        for digest in change.deleteDigests {
+            try db.execute(
+                sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?",
+                arguments: key + [digest.description])
+        }
+        for (tag, digest) in change.setTags {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO image_tag (account, region, repository, tag, digest) VALUES (?, ?, ?, ?, ?)",
+                arguments: key + [tag.value, digest.description])
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> T) async throws -> T {
+        // One savepoint of a group commit: the reads go through the writer connection, so they see every write
+        // before this one, committed or in the same group; no other write runs until the body returns.
+        try await committer.write { db in try body(Transaction(db: db)) }
+    }
+
+    private struct Transaction: MetadataTransaction {
+        let db: Database
+
+        func repository(_ name: RepositoryName, in registry: RegistryKey) throws -> Repository? {
+            try SQLiteMetadataStore.repository(name, in: registry, db: db)
+        }
+
+        func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) throws -> Image? {
+            try SQLiteMetadataStore.image(digest, repository: repository, registry: registry, db: db)
+        }
+
+        func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) throws -> Digest? {
+            try SQLiteMetadataStore.digest(forTag: tag, repository: repository, registry: registry, db: db)
+        }
+
+        func signingConfiguration(for registry: RegistryKey) throws -> SigningConfiguration? {
+            try SQLiteMetadataStore.signingConfiguration(for: registry, db: db)
+        }
+
+        func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) throws {
+            try SQLiteMetadataStore.apply(change, repository: repository, registry: registry, db: db)
         }
     }
 
     // MARK: Signing
 
     public func signingConfiguration(for registry: RegistryKey) async throws -> SigningConfiguration? {
-        let json = try lookup { db in
-            try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT configuration FROM signing_configuration WHERE account = ? AND region = ?"),
-                arguments: [registry.account.value, registry.region.value])
-        }
+        try lookup { db in try Self.signingConfiguration(for: registry, db: db) }
+    }
+
+    static func signingConfiguration(for registry: RegistryKey, db: Database) throws -> SigningConfiguration? {
+        let json = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT configuration FROM signing_configuration WHERE account = ? AND region = ?"),
+            arguments: [registry.account.value, registry.region.value])
         return try json.map { try JSONDecoder().decode(SigningConfiguration.self, from: $0) }
     }
 
@@ -197,7 +243,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func signingStatuses(of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> [SigningStatus] {
-        try await pool.read { db in
+        try lookup { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -222,7 +268,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func pendingSigningWork() async throws -> [PendingSignature] {
-        try await pool.read { db in
+        try lookup { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM signing_status WHERE status = 'IN_PROGRESS' ORDER BY account, region, repository, digest, ordinal")).compactMap { row in
                 let digestText: String = row["digest"]
                 guard let digest = Digest(parsing: digestText) else { return nil }
