@@ -50,4 +50,50 @@ struct GroupCommitTests {
         #expect(try await reopened.repositories(in: Self.registry).count == 100)
         #expect(try await Set(reopened.signingJobs(in: Self.registry).map(\.jobId)) == ["a", "b", "c", "d", "dup"])
     }
+
+    /// Hundreds of reads of every kind at once, mixed with writes, all finish: no read holds a reader connection
+    /// while it waits for the cooperative thread pool (that combination once deadlocked the server, every
+    /// cooperative thread blocked in a synchronous read). A deadlock stops every task, so the watchdog is a plain
+    /// thread: it ends the test process with a message after 60 s instead of letting the suite hang.
+    @Test func manyConcurrentReadsAndWritesFinish() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-reads-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let store = try SQLiteMetadataStore(path: try DataDirectory(path: url.path).databasePath)
+        let name = RepositoryName(trusted: "team/app")
+        _ = try await store.insertRepository(Repository(registry: Self.registry, name: name, createdAt: Date(timeIntervalSince1970: 1)))
+        let done = Done()
+        let watchdog = Thread {
+            for _ in 0..<600 {
+                if done.value { return }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            fatalError("manyConcurrentReadsAndWritesFinish: reads and writes still running after 60 s (deadlock)")
+        }
+        watchdog.start()
+        defer { done.value = true }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<400 {
+                group.addTask {
+                    switch i % 5 {
+                    case 0: _ = try await store.repositories(in: Self.registry)
+                    case 1: _ = try await store.images(repository: name, registry: Self.registry)
+                    case 2: _ = try await store.repository(name, in: Self.registry)
+                    case 3: _ = try await store.signingJobs(in: Self.registry)
+                    default: try await store.insertSigningJob(Self.job("job-\(i)"))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.signingJobs(in: Self.registry).count == 80)
+    }
+
+    final class Done: @unchecked Sendable {
+        private let lock = NSLock()
+        private var flag = false
+        var value: Bool {
+            get { lock.withLock { flag } }
+            set { lock.withLock { flag = newValue } }
+        }
+    }
 }
