@@ -8,8 +8,9 @@ import SignetDomain
 import SignetWire
 import Synchronization
 
-/// Serves the AWS control-plane requests (ECR JSON 1.1, Signer rest-json, `/_signet/health`) straight from the
-/// connection's NIO pipeline, through the same router responder as every other request.
+/// Serves the AWS control-plane requests (ECR JSON 1.1, Signer rest-json, `/_signet/health`) and the small `/v2/`
+/// GETs (manifests, tag lists, referrers) straight from the connection's NIO pipeline, through the same router
+/// responder as every other request.
 ///
 /// Why: Hummingbird hands each connection to an async sequence consumed by a task, and the hops between the event
 /// loop and that task cost more than the whole of a GetSigningConfiguration (~95 µs of CPU per request for a
@@ -18,7 +19,7 @@ import Synchronization
 ///
 /// Nothing about the answer changes: the request goes through the same router, middlewares and handlers (so the
 /// router-level tests cover it), and the transport headers Hummingbird adds (`Date`, `Server`, `Content-Length`)
-/// are added the same way. `/v2/` and presigned layer downloads are not touched (they stream).
+/// are added the same way. Blobs, uploads and presigned layer downloads are not touched (they stream).
 ///
 /// HTTP/1.1 pipelining: while a request is being answered here, further requests on the connection wait (reads are
 /// held back and parts already read are queued), and no request is taken here while Hummingbird still owes a
@@ -58,11 +59,21 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         self.maxBody = maxBody
     }
 
-    /// The AWS surfaces and the health check; never `/v2/` or a layer download.
+    /// The AWS surfaces, the health check, and the `/v2/` GETs whose answers are small documents already in
+    /// memory (the base, manifests, tag lists, referrers); never a blob, an upload or a layer download, which stream.
     static func isControlPlane(_ head: HTTPRequest) -> Bool {
         guard head.method != .head, head.headerFields[.expect] == nil, let target = head.path else { return false }
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         if head.method == .post && (path == "/" || path.hasPrefix("/ecr/")) { return true }
+        if path.hasPrefix("/v2/") {
+            guard head.method == .get else { return false }
+            if path == "/v2/" { return true }
+            // the router's own parser (from the end: a repository may be called `a/manifests/b`)
+            switch OCIRoute(path.dropFirst(4).split(separator: "/", omittingEmptySubsequences: false).map { Substring($0) }) {
+            case .manifest, .tags, .referrers, .catalog: return true
+            case .blob, .uploads, .upload, nil: return false
+            }
+        }
         return path == "/_signet/health" || ErrorFramingMiddleware.framing(for: String(path)) == .restJSON
     }
 

@@ -125,3 +125,34 @@ struct HTTPDateTests {
         }
     }
 }
+
+@Suite("Fast path selection")
+struct FastPathSelectionTests {
+    static func head(_ method: HTTPRequest.Method, _ path: String, expect: Bool = false) -> HTTPRequest {
+        var request = HTTPRequest(method: method, scheme: "http", authority: "localhost", path: path)
+        if expect { request.headerFields[.expect] = "100-continue" }
+        return request
+    }
+
+    /// Small answers already in memory take the fast path; anything that streams (blobs, uploads, layer downloads)
+    /// or that Hummingbird must shape (HEAD, Expect) does not. Repository names are parsed from the end, as the
+    /// router parses them, so `a/manifests/b` is a repository, not a manifest.
+    @Test func onlySmallInMemoryAnswersTakeTheFastPath() {
+        let digest = "sha256:" + String(repeating: "a", count: 64)
+        for (method, path) in [
+            (HTTPRequest.Method.post, "/"), (.post, "/ecr/DescribeRepositories"), (.get, "/signing-profiles"), (.get, "/_signet/health"),
+            (.get, "/v2/"), (.get, "/v2/team/app/manifests/v1"), (.get, "/v2/team/app/tags/list?n=2"), (.get, "/v2/team/app/referrers/\(digest)"),
+            (.get, "/v2/_catalog"), (.get, "/v2/a/blobs/b/manifests/v1"),
+        ] {
+            #expect(ControlPlaneFastPath.isControlPlane(Self.head(method, path)), "\(method) \(path)")
+        }
+        for (method, path) in [
+            (HTTPRequest.Method.get, "/v2/team/app/blobs/\(digest)"), (.get, "/v2/a/manifests/b/blobs/\(digest)"), (.head, "/v2/team/app/manifests/v1"),
+            (.put, "/v2/team/app/manifests/v1"), (.post, "/v2/team/app/blobs/uploads/"), (.patch, "/v2/team/app/blobs/uploads/x"),
+            (.get, "/v2/team/app/blobs/uploads/x"), (.get, "/_signet/layers/\(digest)"), (.get, "/v2"), (.get, "/v2/nothing"),
+        ] {
+            #expect(!ControlPlaneFastPath.isControlPlane(Self.head(method, path)), "\(method) \(path)")
+        }
+        #expect(!ControlPlaneFastPath.isControlPlane(Self.head(.post, "/", expect: true)))
+    }
+}

@@ -37,7 +37,16 @@ public struct SQLiteMetadataStore: MetadataStore {
     /// its task resumes on the cooperative pool, and synchronous reads waiting for a reader can occupy every thread
     /// of that pool — a deadlock, seen with 16 signing workers. When no reader is ever held across a suspension,
     /// a read waiting for a reader waits only for reads that are running.
+    ///
+    /// A lookup is one SQL statement, which SQLite runs as its own read transaction: it goes through GRDB's
+    /// `unsafeRead`, without the BEGIN/COMMIT pair (and its bookkeeping) that `read` wraps around the block, which
+    /// cost twice the query itself on a manifest GET. Reads of more than one statement use ``snapshot(_:)``.
     func lookup<T>(_ block: (Database) throws -> T) throws -> T {
+        try pool.unsafeRead(block)
+    }
+
+    /// A read of several statements that must see one state of the database (one read transaction).
+    func snapshot<T>(_ block: (Database) throws -> T) throws -> T {
         try pool.read(block)
     }
 
@@ -100,7 +109,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func images(repository: RepositoryName, registry: RegistryKey) async throws -> [TaggedImage] {
-        try lookup { db in
+        try snapshot { db in
             var tags: [String: [ImageTag]] = [:]
             for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT tag, digest FROM image_tag WHERE account = ? AND region = ? AND repository = ? ORDER BY tag"),
