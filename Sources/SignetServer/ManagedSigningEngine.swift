@@ -93,7 +93,10 @@ final class ManagedSigningEngine: Service, Sendable {
             let current = try await service.metadata.signingStatuses(of: item.digest, repository: item.repository, registry: item.registry)
             guard current.contains(where: { $0.signingProfileArn == item.status.signingProfileArn && $0.state == .inProgress }) else { return }
             let status = await sign(item, service: service)
-            try await service.metadata.updateSigningStatus(status, of: item.digest, repository: item.repository, registry: item.registry)
+            // COMPLETE was recorded with the signature itself (one transaction); a failure is recorded here
+            if status.state != .complete {
+                try await service.metadata.updateSigningStatus(status, of: item.digest, repository: item.repository, registry: item.registry)
+            }
         } catch {
             logger.error("managed signing failed to record a status", metadata: ["digest": "\(item.digest)", "error": "\(error)"])
         }
@@ -116,10 +119,13 @@ final class ManagedSigningEngine: Service, Sendable {
             try await service.blobs.put(signed.envelope)
             try await service.blobs.put(SignatureManifest.emptyConfig)
             let manifest = try SignatureManifest.build(envelope: signed.envelope, subject: subject, signingTime: signed.job.createdAt)
+            var complete = status
+            complete.state = .complete
+            // the signature and its subject's COMPLETE status in one transaction (one commit instead of two)
             _ = try await service.putImage(
                 manifest, mediaType: ImageManifest.MediaType.ociManifest, tag: nil, expectedDigest: nil, repository: item.repository,
-                registry: item.registry, pushedBy: pusher.account, existing: .accept)
-            status.state = .complete
+                registry: item.registry, pushedBy: pusher.account, existing: .accept, updatingStatus: (item.digest, complete))
+            status = complete
         } catch let refusal as SigningRefusal {
             status.state = .failed
             status.failureCode = refusal.failureCode

@@ -156,3 +156,30 @@ extension MetadataStoreContractTests {
         #expect(try await store.imageCount(repository: name, registry: registry) == 1)
     }
 }
+
+extension MetadataStoreContractTests {
+    /// Managed signing stores a signature and marks its subject's status in one change.
+    @Test(arguments: Kind.allCases)
+    func aChangeCanStoreAReferrerAndCompleteItsSubjectsStatus(kind: Kind) async throws {
+        let (store, url) = try Self.makeStore(kind)
+        defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+        let name = RepositoryName(trusted: "team/app")
+        #expect(try await store.insertRepository(Repository(registry: Self.registry, name: name, createdAt: Date(timeIntervalSince1970: 1))))
+        let subject = Self.image("subject", at: 1)
+        var push = ImageChange(upsert: subject)
+        push.signingStatuses = [
+            SigningStatus(signingProfileArn: "arn:a", state: .inProgress, pushedBy: "123456789012"),
+            SigningStatus(signingProfileArn: "arn:b", state: .inProgress, pushedBy: "123456789012"),
+        ]
+        try await store.apply(push, repository: name, registry: Self.registry)
+
+        var signature = ImageChange(upsert: Self.image("signature", at: 2, subject: subject.digest))
+        signature.updateStatus = (subject.digest, SigningStatus(signingProfileArn: "arn:b", state: .complete, pushedBy: "123456789012"))
+        try await store.apply(signature, repository: name, registry: Self.registry)
+
+        let statuses = try await store.signingStatuses(of: subject.digest, repository: name, registry: Self.registry)
+        #expect(statuses.map(\.signingProfileArn) == ["arn:a", "arn:b"])
+        #expect(statuses.map(\.state) == [.inProgress, .complete])
+        #expect(try await store.imageCount(repository: name, registry: Self.registry) == 2)
+    }
+}

@@ -48,7 +48,8 @@ extension RegistryService {
     /// repository; a manifest with `subject` is accepted whether or not the subject exists (OCI 1.1).
     public func putImage(
         _ manifestBytes: Data, mediaType declaredMediaType: String?, tag: ImageTag?, expectedDigest: String?,
-        repository name: RepositoryName, registry: RegistryKey, pushedBy: AccountID, existing existingPolicy: ExistingImagePolicy
+        repository name: RepositoryName, registry: RegistryKey, pushedBy: AccountID, existing existingPolicy: ExistingImagePolicy,
+        updatingStatus statusUpdate: (digest: Digest, status: SigningStatus)? = nil
     ) async throws -> StoredImage {
         guard manifestBytes.count <= ImageManifest.maxSize else {
             throw RegistryError.invalidParameter(.init(path: "imageManifest", value: nil, constraint: .maxLength(ImageManifest.maxSize)))
@@ -79,7 +80,13 @@ extension RegistryService {
                 if let existing, tag == nil || taggedDigest == digest {
                     switch existingPolicy {
                     case .reject: throw RegistryError.imageAlreadyExists(digest, tag: tag, repository: name, registry: registry.account)
-                    case .accept: return (StoredImage(image: existing, tag: tag, isNewDigest: false), [])
+                    case .accept:
+                        if let statusUpdate {
+                            var change = ImageChange()
+                            change.updateStatus = statusUpdate
+                            try store.apply(change, repository: name, registry: registry)
+                        }
+                        return (StoredImage(image: existing, tag: tag, isNewDigest: false), [])
                     }
                 }
                 if let tag, let taggedDigest, taggedDigest != digest, !repository.tagMutability.allowsOverwriting(tag) {
@@ -94,6 +101,7 @@ extension RegistryService {
                         sizeInBytes: manifest.imageSize(manifestBytes: manifestBytes.count), pushedAt: clock.now)
                 var change = ImageChange(upsert: existing == nil ? image : nil)
                 if let tag { change.setTags[tag] = digest }
+                change.updateStatus = statusUpdate
                 // Managed signing: a new image (not a re-tag, not a referrer) in a matching repository gets one
                 // IN_PROGRESS status per distinct profile, in the same transaction as the image itself.
                 var profiles: [String] = []

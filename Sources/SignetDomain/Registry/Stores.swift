@@ -14,6 +14,9 @@ public struct ImageChange: Sendable {
     public var removeTags: [ImageTag] = []
     /// Statuses to record for `upsert` (managed signing); empty until the signing engine exists.
     public var signingStatuses: [SigningStatus] = []
+    /// A status of another image of the repository to replace (managed signing stores a signature and marks its
+    /// subject's status in one transaction).
+    public var updateStatus: (digest: Digest, status: SigningStatus)?
 
     public init(upsert: Image? = nil) { self.upsert = upsert }
 }

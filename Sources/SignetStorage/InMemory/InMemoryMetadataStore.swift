@@ -79,6 +79,11 @@ public actor InMemoryMetadataStore: MetadataStore {
             state.tags = state.tags.filter { $0.value != digest }
         }
         for (tag, digest) in change.setTags { state.tags[tag] = digest }
+        if let (digest, status) = change.updateStatus,
+            let index = state.statuses[digest]?.firstIndex(where: { $0.signingProfileArn == status.signingProfileArn })
+        {
+            state.statuses[digest]?[index] = status
+        }
         repositories[key] = state
     }
 

@@ -191,6 +191,9 @@ public struct SQLiteMetadataStore: MetadataStore {
                 sql: "INSERT OR REPLACE INTO image_tag (account, region, repository, tag, digest) VALUES (?, ?, ?, ?, ?)",
                 arguments: key + [tag.value, digest.description])
         }
+        if let (digest, status) = change.updateStatus {
+            try updateSigningStatus(status, of: digest, key: key, db: db)
+        }
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any MetadataTransaction) throws -> T) async throws -> T {
@@ -265,15 +268,16 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws {
-        try await committer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE signing_status SET status = ?, failure_code = ?, failure_reason = ?
-                    WHERE account = ? AND region = ? AND repository = ? AND digest = ? AND profile_arn = ?
-                    """,
-                arguments: [status.state.rawValue, status.failureCode, status.failureReason] + Self.key(registry, repository)
-                    + [digest.description, status.signingProfileArn])
-        }
+        try await committer.write { db in try Self.updateSigningStatus(status, of: digest, key: Self.key(registry, repository), db: db) }
+    }
+
+    static func updateSigningStatus(_ status: SigningStatus, of digest: Digest, key: StatementArguments, db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE signing_status SET status = ?, failure_code = ?, failure_reason = ?
+                WHERE account = ? AND region = ? AND repository = ? AND digest = ? AND profile_arn = ?
+                """,
+            arguments: [status.state.rawValue, status.failureCode, status.failureReason] + key + [digest.description, status.signingProfileArn])
     }
 
     public func pendingSigningWork() async throws -> [PendingSignature] {
