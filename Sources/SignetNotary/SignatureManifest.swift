@@ -21,7 +21,7 @@ public enum SignatureManifest {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         func raw(_ text: String) { out.append(contentsOf: text.utf8) }
-        func string(_ text: String) { appendJSONString(text, to: &out) }
+        func string(_ text: String) { JSONString.append(text, to: &out) }
         raw(##"{"annotations":{"io.cncf.notary.x509chain.thumbprint#S256":"##)
         string(thumbprintJSON)
         raw(#","org.opencontainers.image.created":"#)
@@ -42,26 +42,6 @@ public enum SignatureManifest {
         string(subject.mediaType)
         raw(#","size":\#(subject.size)}}"#)
         return Data(out)
-    }
-
-    /// A JSON string as `JSONSerialization` writes it with `.withoutEscapingSlashes`: `"` and `\` escaped, control
-    /// characters as `\b \f \n \r \t` or `\u00XX`, everything else as is.
-    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), byte])
-            case 0x08: out.append(contentsOf: Array(#"\b"#.utf8))
-            case 0x0C: out.append(contentsOf: Array(#"\f"#.utf8))
-            case 0x0A: out.append(contentsOf: Array(#"\n"#.utf8))
-            case 0x0D: out.append(contentsOf: Array(#"\r"#.utf8))
-            case 0x09: out.append(contentsOf: Array(#"\t"#.utf8))
-            case 0..<0x20: out.append(contentsOf: Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -35,14 +35,18 @@ public struct RegistryTokens: Sendable {
 
     /// The identity a registry password was issued to.
     public func verify(password: String) -> Result<CallerIdentity, Failure> {
-        if let (identity, expiry) = verified.lookup(password) {
-            return Double(expiry) > clock.now.timeIntervalSince1970 ? .success(identity) : .failure(.expired)
+        let grant: (identity: CallerIdentity, expiry: Int64)
+        if let memoized = verified.lookup(password) {
+            grant = memoized
+        } else {
+            switch verifyMAC(password: password) {
+            case .failure(let failure): return .failure(failure)
+            case .success(let verifiedGrant):
+                grant = verifiedGrant
+                verified.insert(password, identity: grant.identity, expiry: grant.expiry)
+            }
         }
-        let result = verifyMAC(password: password)
-        if case .success(let (identity, expiry)) = result { verified.insert(password, identity: identity, expiry: expiry) }
-        return result.flatMap { identity, expiry in
-            Double(expiry) > clock.now.timeIntervalSince1970 ? .success(identity) : .failure(.expired)
-        }
+        return Double(grant.expiry) > clock.now.timeIntervalSince1970 ? .success(grant.identity) : .failure(.expired)
     }
 
     /// The identity and expiry a well-formed, authentic password carries (expired or not).

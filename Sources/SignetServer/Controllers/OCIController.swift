@@ -37,7 +37,7 @@ struct OCIController: Sendable {
         case (.blob(let name, _), .delete):
             // ECR does not delete blobs through the distribution API
             _ = try await repository(name, context)
-            throw OCIError.unsupported(allow: [.get, .head])
+            throw OCIError.unsupported(allow: route.allowedMethods)
         case (.uploads(let name), .post): return try await startUpload(name, request: request, context: context)
         case (.upload(let name, let id), .patch): return try await patchUpload(name, id, request: request, context: context)
         case (.upload(let name, let id), .put): return try await finishUpload(name, id, request: request, context: context)

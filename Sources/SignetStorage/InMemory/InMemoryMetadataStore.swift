@@ -12,6 +12,12 @@ public actor InMemoryMetadataStore: MetadataStore {
         var images: [Digest: Image] = [:]
         var tags: [ImageTag: Digest] = [:]
         var statuses: [Digest: [SigningStatus]] = [:]
+
+        /// Replaces the image's status for the same profile (nothing when the image has none).
+        mutating func replaceStatus(_ status: SigningStatus, of digest: Digest) {
+            guard let index = statuses[digest]?.firstIndex(where: { $0.signingProfileArn == status.signingProfileArn }) else { return }
+            statuses[digest]?[index] = status
+        }
     }
 
     private var repositories: [RepositoryKey: RepositoryState] = [:]
@@ -79,11 +85,7 @@ public actor InMemoryMetadataStore: MetadataStore {
             state.tags = state.tags.filter { $0.value != digest }
         }
         for (tag, digest) in change.setTags { state.tags[tag] = digest }
-        if let (digest, status) = change.updateStatus,
-            let index = state.statuses[digest]?.firstIndex(where: { $0.signingProfileArn == status.signingProfileArn })
-        {
-            state.statuses[digest]?[index] = status
-        }
+        if let (digest, status) = change.updateStatus { state.replaceStatus(status, of: digest) }
         repositories[key] = state
     }
 
@@ -137,9 +139,7 @@ public actor InMemoryMetadataStore: MetadataStore {
     }
 
     public func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) {
-        let key = RepositoryKey(registry: registry, name: repository)
-        guard let index = repositories[key]?.statuses[digest]?.firstIndex(where: { $0.signingProfileArn == status.signingProfileArn }) else { return }
-        repositories[key]?.statuses[digest]?[index] = status
+        repositories[RepositoryKey(registry: registry, name: repository)]?.replaceStatus(status, of: digest)
     }
 
     public func pendingSigningWork() -> [PendingSignature] {

@@ -1,4 +1,5 @@
 import Foundation
+import SignetDomain
 
 /// The JSON encoder of every AWS response shape.
 ///
@@ -70,7 +71,7 @@ enum JSONPiece {
 
     func write(into out: inout [UInt8]) {
         switch self {
-        case .string(let string): Self.writeString(string, into: &out)
+        case .string(let string): JSONString.append(string, to: &out)
         case .int(let value): Self.writeDecimal(value.magnitude, negative: value < 0, into: &out)
         case .uint(let value): Self.writeDecimal(value, negative: false, into: &out)
         case .double(let value):
@@ -106,37 +107,6 @@ enum JSONPiece {
             rest /= 10
         }
         out[start...].reverse()
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Quotes `string` as Foundation does without slash escaping: `"` and `\` escaped, control characters as
-    /// `\b \f \n \r \t` or `\u00XX`, everything else (including non-ASCII UTF-8) as is.
-    static func writeString(_ string: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
-            var start = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                start = index + 1
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Byte-wise (code point) order, as Foundation's `.sortedKeys` orders them on Linux (`A` < `B` < `a`).
@@ -227,7 +197,7 @@ final class PieceEncoder: Encoder {
             }
             for (index, member) in members.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONPiece.writeString(member.key, into: &out)
+                JSONString.append(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 member.value.write(into: &out)
             }

@@ -64,12 +64,6 @@ public enum SigV4 {
         return out
     }
 
-    public static func canonicalURI(_ path: String, normalize: Bool) -> String {
-        var path = path.isEmpty ? "/" : path
-        if normalize { path = normalizedPath(path) }
-        return uriEncode(path, keepSlash: true)
-    }
-
     /// RFC 3986 §5.2.4 dot-segment removal plus collapsing of empty segments (what the SDKs do before signing).
     static func normalizedPath(_ path: String) -> String {
         if isNormalized(path) { return path }
@@ -117,12 +111,6 @@ public enum SigV4 {
         return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
-    public static func canonicalHeaders(_ headers: [(name: String, value: String)], signed: [String]) -> String {
-        var out: [UInt8] = []
-        appendCanonicalHeaders(headers, signed: signed, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// `name:value\n` per signed header; repeated headers joined with `,`.
     static func appendCanonicalHeaders(_ headers: [(name: String, value: String)], signed: [String], to out: inout [UInt8]) {
         for name in signed {
@@ -144,12 +132,6 @@ public enum SigV4 {
         let b = lower.utf8
         guard a.count == b.count else { return false }
         return zip(a, b).allSatisfy { x, y in (x >= 0x41 && x <= 0x5A ? x + 0x20 : x) == y }
-    }
-
-    static func trimmed(_ value: String) -> String {
-        var out: [UInt8] = []
-        appendTrimmed(value, to: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends the value trimmed, with inner runs of whitespace collapsed to one space.
