@@ -77,4 +77,48 @@ struct AWSJSONEncoderTests {
             Issue.record("unexpected \(error)")
         }
     }
+
+    /// Every encoder handed to `encode(to:)` is freed once the bytes are written. A child that kept its parent
+    /// strongly made each encoded tree a retain cycle: the server grew by ~22 KB per DescribeRepositories response.
+    @Test func freesEveryEncoderOfTheTree() throws {
+        final class Seen: @unchecked Sendable {
+            struct Weak { weak var encoder: AnyObject? }
+            var encoders: [Weak] = []
+        }
+        struct Leaf: Encodable {
+            let seen: Seen
+            func encode(to encoder: any Encoder) throws {
+                seen.encoders.append(.init(encoder: encoder as AnyObject))
+                var object = encoder.container(keyedBy: AnyKey.self)
+                try object.encode("v", forKey: AnyKey("k"))
+                var list = object.nestedUnkeyedContainer(forKey: AnyKey("list"))
+                try list.encode(1)
+                var inner = list.nestedContainer(keyedBy: AnyKey.self)
+                try inner.encode(true, forKey: AnyKey("b"))
+            }
+        }
+        struct Tree: Encodable {
+            let seen: Seen
+            func encode(to encoder: any Encoder) throws {
+                seen.encoders.append(.init(encoder: encoder as AnyObject))
+                var object = encoder.container(keyedBy: AnyKey.self)
+                try object.encode([Leaf(seen: seen), Leaf(seen: seen)], forKey: AnyKey("leaves"))
+                try object.encode(["m": Leaf(seen: seen)], forKey: AnyKey("map"))
+            }
+        }
+        let seen = Seen()
+        let bytes = try AWSJSONEncoder().encode(Tree(seen: seen))
+        #expect(String(decoding: bytes, as: UTF8.self) ==
+            #"{"leaves":[{"k":"v","list":[1,{"b":true}]},{"k":"v","list":[1,{"b":true}]}],"map":{"m":{"k":"v","list":[1,{"b":true}]}}}"#)
+        #expect(seen.encoders.count == 4)
+        #expect(seen.encoders.allSatisfy { $0.encoder == nil }, "encoders still alive after encoding: a retain cycle")
+    }
+}
+
+private struct AnyKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

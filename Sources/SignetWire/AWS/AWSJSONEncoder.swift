@@ -133,7 +133,10 @@ final class PieceEncoder: Encoder {
         case single(JSONPiece)
     }
 
-    let parent: PieceEncoder?
+    /// Unowned: the parent holds its children (in `members`/`elements`), so a strong reference back would make
+    /// every encoded tree a retain cycle and leak it (it did: ~22 KB per DescribeRepositories response). A parent
+    /// outlives its children's use: `codingPath` is only read while `encode(to:)` runs under the root.
+    unowned let parent: PieceEncoder?
     let key: (any CodingKey)?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var kind = Kind.empty
