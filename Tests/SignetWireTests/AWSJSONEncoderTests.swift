@@ -59,6 +59,72 @@ struct AWSJSONEncoderTests {
         }
     }
 
+    /// Containers kept and written after a later member, and a super encoder: written as Foundation writes them.
+    @Test func containersUsedOutOfOrderAreWrittenAsFoundationWritesThem() throws {
+        struct Interleaved: Encodable {
+            func encode(to encoder: any Encoder) throws {
+                var object = encoder.container(keyedBy: AnyKey.self)
+                var inner = object.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey("m"))
+                var list = object.nestedUnkeyedContainer(forKey: AnyKey("b"))
+                try object.encode("first", forKey: AnyKey("z"))
+                try inner.encode(2, forKey: AnyKey("y"))
+                try list.encode("one")
+                try inner.encode(1, forKey: AnyKey("x"))
+                try object.encode(true, forKey: AnyKey("a"))
+                try list.encode("two")
+            }
+        }
+        struct WithSuper: Encodable {
+            func encode(to encoder: any Encoder) throws {
+                var object = encoder.container(keyedBy: AnyKey.self)
+                try object.encode(1, forKey: AnyKey("k"))
+                var parent = object.superEncoder().container(keyedBy: AnyKey.self)
+                try parent.encode("p", forKey: AnyKey("q"))
+            }
+        }
+        struct Holder<T: Encodable>: Encodable { var before = 1; var value: T; var after = [3] }
+        #expect(try ours(Holder(value: Interleaved())) == (try foundation(Holder(value: Interleaved()))))
+        #expect(try ours([Interleaved(), Interleaved()]) == (try foundation([Interleaved(), Interleaved()])))
+        #expect(try ours(Holder(value: WithSuper())) == (try foundation(Holder(value: WithSuper()))))
+        #expect(try ours(Holder(value: WithSuper())) == #"{"after":[3],"before":1,"value":{"k":1,"super":{"q":"p"}}}"#)
+    }
+
+    /// Keys arriving out of order at every depth, including objects inside arrays inside reordered objects.
+    @Test func membersAreSortedAtEveryDepth() throws {
+        struct Backwards: Encodable {
+            var zz = ["b": ["d": 1, "c": 2], "a": ["f": 3, "e": 4]]
+            var yy = [["z": "1", "y": "2"], [:], ["x": "3"]]
+            var aa = "first"
+        }
+        let bytes = try AWSJSONEncoder().encode(Backwards())
+        #expect(String(decoding: bytes, as: UTF8.self) == (try foundation(Backwards())))
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"aa":"first","yy":[{"y":"2","z":"1"},{},{"x":"3"}],"zz":{"a":{"e":4,"f":3},"b":{"c":2,"d":1}}}"#)
+    }
+
+    /// Shapes that write their own JSON (``AWSJSONWritable``) write what Foundation writes for their `Encodable`
+    /// conformance, with every optional member present and absent and strings that need escaping.
+    @Test func handWrittenShapesWriteWhatFoundationWrites() throws {
+        func repository(_ name: String, filters: [ExclusionFilterShape]?, scan: Bool?, kms: String?, at seconds: Double) -> RepositoryShape {
+            RepositoryShape(
+                repositoryArn: "arn:aws:ecr:us-east-1:123456789012:repository/\(name)", registryId: "123456789012", repositoryName: name,
+                repositoryUri: "localhost:5050/\(name)", createdAt: Date(timeIntervalSince1970: seconds), imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: filters, imageScanningConfiguration: ImageScanningConfigurationShape(scanOnPush: scan),
+                encryptionConfiguration: EncryptionConfigurationShape(encryptionType: kms == nil ? "AES256" : "KMS", kmsKey: kms))
+        }
+        let shapes = [
+            repository("team/app", filters: nil, scan: false, kms: nil, at: 1_764_460_800),
+            repository("a\"b\\c/é", filters: [], scan: nil, kms: "arn:aws:kms:us-east-1:123456789012:key/x", at: 1_764_460_800.25),
+            repository("x", filters: [ExclusionFilterShape(filterType: "WILDCARD", filter: "v*"), ExclusionFilterShape(filterType: "WILDCARD", filter: "tab\there")],
+                       scan: true, kms: nil, at: 0),
+        ]
+        for shape in shapes {
+            #expect(try ours(shape) == (try foundation(shape)))
+        }
+        let list = DescribeRepositoriesOutput(repositories: shapes, nextToken: "next")
+        #expect(try ours(list) == (try foundation(list)))
+        #expect(try ours(DescribeRepositoriesOutput(repositories: [])) == #"{"repositories":[]}"#)
+    }
+
     @Test func topLevelValuesAndEmptyShapes() throws {
         struct Empty: Encodable {}
         #expect(try ours(Empty()) == "{}")
@@ -78,39 +144,48 @@ struct AWSJSONEncoderTests {
         }
     }
 
-    /// Every encoder handed to `encode(to:)` is freed once the bytes are written. A child that kept its parent
-    /// strongly made each encoded tree a retain cycle: the server grew by ~22 KB per DescribeRepositories response.
-    @Test func freesEveryEncoderOfTheTree() throws {
+    /// Every encoder handed to `encode(to:)` is freed once the bytes are written, with and without nested
+    /// containers. A child that kept its parent strongly made each encoded
+    /// tree a retain cycle: the server grew by ~22 KB per DescribeRepositories response.
+    @Test(arguments: [false, true]) func freesEveryEncoder(nestedContainers: Bool) throws {
         final class Seen: @unchecked Sendable {
             struct Weak { weak var encoder: AnyObject? }
             var encoders: [Weak] = []
         }
         struct Leaf: Encodable {
             let seen: Seen
+            let nestedContainers: Bool
             func encode(to encoder: any Encoder) throws {
                 seen.encoders.append(.init(encoder: encoder as AnyObject))
                 var object = encoder.container(keyedBy: AnyKey.self)
                 try object.encode("v", forKey: AnyKey("k"))
-                var list = object.nestedUnkeyedContainer(forKey: AnyKey("list"))
-                try list.encode(1)
-                var inner = list.nestedContainer(keyedBy: AnyKey.self)
-                try inner.encode(true, forKey: AnyKey("b"))
+                if nestedContainers {
+                    var list = object.nestedUnkeyedContainer(forKey: AnyKey("list"))
+                    try list.encode(1)
+                    var inner = list.nestedContainer(keyedBy: AnyKey.self)
+                    try inner.encode(true, forKey: AnyKey("b"))
+                } else {
+                    try object.encode([1], forKey: AnyKey("list"))
+                }
             }
         }
         struct Tree: Encodable {
             let seen: Seen
+            let nestedContainers: Bool
             func encode(to encoder: any Encoder) throws {
                 seen.encoders.append(.init(encoder: encoder as AnyObject))
                 var object = encoder.container(keyedBy: AnyKey.self)
-                try object.encode([Leaf(seen: seen), Leaf(seen: seen)], forKey: AnyKey("leaves"))
-                try object.encode(["m": Leaf(seen: seen)], forKey: AnyKey("map"))
+                let leaf = Leaf(seen: seen, nestedContainers: nestedContainers)
+                try object.encode([leaf, leaf], forKey: AnyKey("leaves"))
+                try object.encode(["m": leaf], forKey: AnyKey("map"))
             }
         }
         let seen = Seen()
-        let bytes = try AWSJSONEncoder().encode(Tree(seen: seen))
-        #expect(String(decoding: bytes, as: UTF8.self) ==
-            #"{"leaves":[{"k":"v","list":[1,{"b":true}]},{"k":"v","list":[1,{"b":true}]}],"map":{"m":{"k":"v","list":[1,{"b":true}]}}}"#)
-        #expect(seen.encoders.count == 4)
+        let bytes = try AWSJSONEncoder().encode(Tree(seen: seen, nestedContainers: nestedContainers))
+        let list = nestedContainers ? #"[1,{"b":true}]"# : "[1]"
+        let leaf = #"{"k":"v","list":\#(list)}"#
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"leaves":[\#(leaf),\#(leaf)],"map":{"m":\#(leaf)}}"#)
+        #expect(seen.encoders.count >= 4)
         #expect(seen.encoders.allSatisfy { $0.encoder == nil }, "encoders still alive after encoding: a retain cycle")
     }
 }

@@ -458,3 +458,72 @@ public struct DescribeImageSigningStatusOutput: Encodable, Sendable {
         self.signingStatuses = signingStatuses
     }
 }
+
+// MARK: Hand-written JSON for the repository shape (DescribeRepositories sends up to 1,000 of them)
+
+extension RepositoryShape: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "{"))
+        JSONWrite.key("createdAt", first: true, into: &out)
+        try JSONWrite.date(createdAt, into: &out)
+        JSONWrite.key("encryptionConfiguration", into: &out)
+        try encryptionConfiguration.writeAWSJSON(into: &out)
+        JSONWrite.key("imageScanningConfiguration", into: &out)
+        try imageScanningConfiguration.writeAWSJSON(into: &out)
+        JSONWrite.key("imageTagMutability", into: &out)
+        JSONWrite.string(imageTagMutability, into: &out)
+        if let filters = imageTagMutabilityExclusionFilters {
+            JSONWrite.key("imageTagMutabilityExclusionFilters", into: &out)
+            out.append(UInt8(ascii: "["))
+            for (index, filter) in filters.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                try filter.writeAWSJSON(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        JSONWrite.key("registryId", into: &out)
+        JSONWrite.string(registryId, into: &out)
+        JSONWrite.key("repositoryArn", into: &out)
+        JSONWrite.string(repositoryArn, into: &out)
+        JSONWrite.key("repositoryName", into: &out)
+        JSONWrite.string(repositoryName, into: &out)
+        JSONWrite.key("repositoryUri", into: &out)
+        JSONWrite.string(repositoryUri, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension EncryptionConfigurationShape: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "{"))
+        JSONWrite.key("encryptionType", first: true, into: &out)
+        JSONWrite.string(encryptionType, into: &out)
+        if let kmsKey {
+            JSONWrite.key("kmsKey", into: &out)
+            JSONWrite.string(kmsKey, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension ImageScanningConfigurationShape: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "{"))
+        if let scanOnPush {
+            JSONWrite.key("scanOnPush", first: true, into: &out)
+            JSONWrite.bool(scanOnPush, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension ExclusionFilterShape: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "{"))
+        JSONWrite.key("filter", first: true, into: &out)
+        JSONWrite.string(filter, into: &out)
+        JSONWrite.key("filterType", into: &out)
+        JSONWrite.string(filterType, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
