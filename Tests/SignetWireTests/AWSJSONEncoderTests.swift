@@ -123,6 +123,19 @@ struct AWSJSONEncoderTests {
         let list = DescribeRepositoriesOutput(repositories: shapes, nextToken: "next")
         #expect(try ours(list) == (try foundation(list)))
         #expect(try ours(DescribeRepositoriesOutput(repositories: [])) == #"{"repositories":[]}"#)
+
+        let rules = [
+            SigningRuleShape(signingProfileArn: "arn:aws:signer:us-east-1:123456789012:/signing-profiles/P", repositoryFilters: [
+                SigningRepositoryFilterShape(filter: "team/*", filterType: "WILDCARD_MATCH"),
+                SigningRepositoryFilterShape(filter: "q\"uote", filterType: "WILDCARD_MATCH"),
+            ]),
+            SigningRuleShape(signingProfileArn: "arn:aws:signer:us-east-1:123456789012:/signing-profiles/Q", repositoryFilters: nil),
+            SigningRuleShape(signingProfileArn: "arn:aws:signer:us-east-1:123456789012:/signing-profiles/R", repositoryFilters: []),
+        ]
+        for configuration in [SigningConfigurationShape(rules: rules), SigningConfigurationShape(rules: [])] {
+            let output = RegistrySigningConfigurationOutput(registryId: "123456789012", signingConfiguration: configuration)
+            #expect(try ours(output) == (try foundation(output)))
+        }
     }
 
     @Test func topLevelValuesAndEmptyShapes() throws {

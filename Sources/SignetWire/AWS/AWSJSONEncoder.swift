@@ -364,6 +364,15 @@ enum JSONWrite {
 
     static func string(_ value: String, into out: inout [UInt8]) { JSONString.append(value, to: &out) }
 
+    static func array(_ values: [some AWSJSONWritable], into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            try value.writeAWSJSON(into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     static func bool(_ value: Bool, into out: inout [UInt8]) { JSONPiece.bool(value).write(into: &out) }
 
     static func date(_ value: Date, into out: inout [UInt8]) throws {

@@ -459,7 +459,8 @@ public struct DescribeImageSigningStatusOutput: Encodable, Sendable {
     }
 }
 
-// MARK: Hand-written JSON for the repository shape (DescribeRepositories sends up to 1,000 of them)
+// MARK: Hand-written JSON for the shapes of the hottest answers (DescribeRepositories sends up to 1,000
+// repositories; GetSigningConfiguration is the benchmark's operation)
 
 extension RepositoryShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
@@ -474,12 +475,7 @@ extension RepositoryShape: AWSJSONWritable {
         JSONWrite.string(imageTagMutability, into: &out)
         if let filters = imageTagMutabilityExclusionFilters {
             JSONWrite.key("imageTagMutabilityExclusionFilters", into: &out)
-            out.append(UInt8(ascii: "["))
-            for (index, filter) in filters.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                try filter.writeAWSJSON(into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            try JSONWrite.array(filters, into: &out)
         }
         JSONWrite.key("registryId", into: &out)
         JSONWrite.string(registryId, into: &out)
@@ -518,6 +514,52 @@ extension ImageScanningConfigurationShape: AWSJSONWritable {
 }
 
 extension ExclusionFilterShape: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "{"))
+        JSONWrite.key("filter", first: true, into: &out)
+        JSONWrite.string(filter, into: &out)
+        JSONWrite.key("filterType", into: &out)
+        JSONWrite.string(filterType, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension RegistrySigningConfigurationOutput: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "{"))
+        JSONWrite.key("registryId", first: true, into: &out)
+        JSONWrite.string(registryId, into: &out)
+        JSONWrite.key("signingConfiguration", into: &out)
+        try signingConfiguration.writeAWSJSON(into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension SigningConfigurationShape: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "{"))
+        JSONWrite.key("rules", first: true, into: &out)
+        try JSONWrite.array(rules, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension SigningRuleShape: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        if let repositoryFilters {
+            JSONWrite.key("repositoryFilters", first: true, into: &out)
+            try JSONWrite.array(repositoryFilters, into: &out)
+            first = false
+        }
+        JSONWrite.key("signingProfileArn", first: first, into: &out)
+        JSONWrite.string(signingProfileArn, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension SigningRepositoryFilterShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
         out.append(UInt8(ascii: "{"))
         JSONWrite.key("filter", first: true, into: &out)
