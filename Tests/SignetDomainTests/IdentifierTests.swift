@@ -106,3 +106,23 @@ struct AsyncLockTests {
         #expect(holders.maxShared > 1)
     }
 }
+
+@Suite("Random UUIDs")
+struct RandomUUIDTests {
+    @Test func versionFourInLowercaseText() {
+        var seen = Set<String>()
+        for _ in 0..<2_000 {
+            let text = RandomUUID.string()
+            let bytes = Array(text.utf8)
+            #expect(bytes.count == 36)
+            #expect([8, 13, 18, 23].allSatisfy { bytes[$0] == UInt8(ascii: "-") }, "\(text)")
+            #expect(bytes.enumerated().allSatisfy { [8, 13, 18, 23].contains($0.offset) || "0123456789abcdef".utf8.contains($0.element) }, "\(text)")
+            #expect(bytes[14] == UInt8(ascii: "4"), "version nibble of \(text)")
+            #expect("89ab".utf8.contains(bytes[19]), "variant nibble of \(text)")
+            #expect(UUID(uuidString: text) != nil)
+            seen.insert(text)
+        }
+        #expect(seen.count == 2_000)
+        #expect(RandomIDGenerator().uuid().count == 36)
+    }
+}

@@ -22,7 +22,36 @@ public struct RandomIDGenerator: IDGenerator {
         }
     }
 
-    public func uuid() -> String { UUID().uuidString.lowercased() }
+    public func uuid() -> String { RandomUUID.string() }
+}
+
+/// Random (version 4) UUIDs in lowercase text, drawn from the system generator (`getrandom`): Foundation's `UUID()`
+/// on Linux opens, reads and closes `/dev/urandom` for each one, three system calls per job id or temporary file.
+public enum RandomUUID {
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    public static func string() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+        // version 4 (random) and the RFC 9562 variant (10xx)
+        bytes.0 = (bytes.0 & ~(0xF << 12)) | (0x4 << 12)
+        bytes.1 = (bytes.1 & ~(0xC << 60)) | (0x8 << 60)
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var index = 0
+            for (word, shifts) in [(bytes.0, 0..<16), (bytes.1, 16..<32)] {
+                for nibble in shifts {
+                    if index == 8 || index == 13 || index == 18 || index == 23 {
+                        text[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    let shift = UInt64(60 - 4 * (nibble % 16))
+                    text[index] = hex[Int((word >> shift) & 0xF)]
+                    index += 1
+                }
+            }
+            return index
+        }
+    }
 }
 
 /// Predictable identifiers for tests: `SgnVer0001`, `SgnVer0002`…; UUIDs `00000000-0000-4000-8000-000000000001`….
