@@ -1866,6 +1866,12 @@ OCI_OPERATIONS = {
         "parameters": ["OCIPageSize", "OCIPageLast"],
         "responses": {"200": ("The repository names.", ["Link"], {OCI_JSON: ref("OCICatalog")})},
     },
+    ("HEAD", "/v2/_catalog"): {
+        "operationId": "OCIHeadCatalog", "tag": "discovery",
+        "summary": "The headers of the catalog, without a body (as distribution answers HEAD).",
+        "parameters": ["OCIPageSize", "OCIPageLast"],
+        "responses": {"200": ("The headers of `GET`.", ["Link"], None)},
+    },
     ("GET", "/v2/{name}/manifests/{reference}"): {
         "operationId": "OCIGetManifest", "tag": "manifests",
         "summary": "Fetches a manifest by tag or digest.",
@@ -2015,6 +2021,12 @@ OCI_OPERATIONS = {
         "parameters": ["OCIName", "OCIPageSize", "OCIPageLast"],
         "responses": {"200": ("The tags.", ["Link"], {OCI_JSON: ref("OCITagList")})},
     },
+    ("HEAD", "/v2/{name}/tags/list"): {
+        "operationId": "OCIHeadTags", "tag": "discovery",
+        "summary": "The headers of the tag list, without a body (as distribution answers HEAD).",
+        "parameters": ["OCIName", "OCIPageSize", "OCIPageLast"],
+        "responses": {"200": ("The headers of `GET`.", ["Link"], None)},
+    },
     ("GET", "/v2/{name}/referrers/{digest}"): {
         "operationId": "OCIListReferrers", "tag": "discovery",
         "summary": "Lists the manifests whose `subject` is a digest (OCI 1.1 referrers API).",
@@ -2027,6 +2039,15 @@ OCI_OPERATIONS = {
             "description": "Only referrers of this artifact type; the response then has `OCI-Filters-Applied: "
                            "artifactType`.", "schema": {"type": "string"}}],
         "responses": {"200": ("The referrers.", ["OCIFiltersApplied"], {OCI_INDEX: ref("OCIReferrersIndex")})},
+        "errors": [(400, "DIGEST_INVALID")],
+    },
+    ("HEAD", "/v2/{name}/referrers/{digest}"): {
+        "operationId": "OCIHeadReferrers", "tag": "discovery",
+        "summary": "The headers of the referrers list, without a body (as distribution answers HEAD).",
+        "parameters": ["OCIName", "OCIDigest", {
+            "name": "artifactType", "in": "query", "required": False,
+            "description": "As for `GET`.", "schema": {"type": "string"}}],
+        "responses": {"200": ("The headers of `GET`.", ["OCIFiltersApplied"], None)},
         "errors": [(400, "DIGEST_INVALID")],
     },
 }

@@ -213,8 +213,8 @@ struct OCIDistributionTests {
             // every 405 says what the resource does support (RFC 9110 §15.5.6)
             for (method, uri, allow) in [
                 (HTTPRequest.Method.post, "/v2/team/app/manifests/latest", "GET, HEAD, PUT, DELETE"),
-                (.patch, "/v2/team/app/tags/list", "GET"), (.put, "/v2/team/app/blobs/uploads/", "POST"),
-                (.post, "/v2/team/app/referrers/\(digest)", "GET"), (.delete, "/v2/_catalog", "GET"),
+                (.patch, "/v2/team/app/tags/list", "GET, HEAD"), (.put, "/v2/team/app/blobs/uploads/", "POST"),
+                (.post, "/v2/team/app/referrers/\(digest)", "GET, HEAD"), (.delete, "/v2/_catalog", "GET, HEAD"),
             ] {
                 let refused = try await client.registry(method, uri, auth: auth)
                 #expect(refused.status == .methodNotAllowed && errorCode(refused) == "UNSUPPORTED", "\(method) \(uri)")
@@ -310,6 +310,18 @@ struct OCIDistributionTests {
             #expect(String(buffer: catalog.body) == #"{"repositories":["b/other","team/app"]}"#)
             let catalogPage = try await client.registry(.get, "/v2/_catalog?n=1", auth: auth)
             #expect(String(buffer: catalogPage.body) == #"{"repositories":["b/other"]}"#)
+
+            // HEAD: the GET's status and headers, no body (distribution answers 200 the same way)
+            for (get, uri) in [(first, "/v2/team/app/tags/list?n=2"), (catalogPage, "/v2/_catalog?n=1")] {
+                let head = try await client.registry(.head, uri, auth: auth)
+                #expect(head.status == .ok, "\(uri)")
+                #expect(head.body.readableBytes == 0, "\(uri)")
+                #expect(head.headers[.contentLength] == String(get.body.readableBytes), "\(uri)")
+                #expect(head.headers[.contentType] == get.headers[.contentType], "\(uri)")
+                #expect(head.headers[.linkHeader] == get.headers[.linkHeader] && head.headers[.linkHeader] != nil, "\(uri)")
+            }
+            let missing = try await client.registry(.head, "/v2/nope/tags/list", auth: auth)
+            #expect(missing.status == .notFound && missing.body.readableBytes == 0)
         }
     }
 
@@ -350,6 +362,11 @@ struct OCIDistributionTests {
             #expect(String(buffer: filtered.body).contains(sha256(artifact)))
             let other = try await client.registry(.get, "/v2/team/app/referrers/\(subject)?artifactType=application/spdx%2Bjson", auth: auth)
             #expect(String(buffer: other.body).contains(#""manifests":[]"#))
+            let head = try await client.registry(.head, "/v2/team/app/referrers/\(subject)?artifactType=application/vnd.cncf.notary.signature", auth: auth)
+            #expect(head.status == .ok && head.body.readableBytes == 0)
+            #expect(head.headers[.contentType] == "application/vnd.oci.image.index.v1+json")
+            #expect(head.headers[.contentLength] == String(filtered.body.readableBytes))
+            #expect(head.headers[.ociFiltersApplied] == "artifactType")
 
             let listed = try await client.ecr("ListImageReferrers", #"{"repositoryName":"team/app","subjectId":{"imageDigest":"\#(subject)"}}"#)
             #expect(((listed["referrers"] as? [[String: Any]])?.first?["artifactType"]) as? String == "application/vnd.cncf.notary.signature")

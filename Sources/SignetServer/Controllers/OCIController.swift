@@ -48,9 +48,21 @@ struct OCIController: Sendable {
             return Response(status: .noContent)
         case (.tags(let name), .get): return try await tags(name, request: request, context: context)
         case (.referrers(let name, let digest), .get): return try await referrers(name, digest, request: request, context: context)
+        // HEAD of the lists: the GET's status and headers without its body, as distribution answers
+        case (.catalog, .head): return Self.headersOnly(try await catalog(request, context))
+        case (.tags(let name), .head): return Self.headersOnly(try await tags(name, request: request, context: context))
+        case (.referrers(let name, let digest), .head):
+            return Self.headersOnly(try await referrers(name, digest, request: request, context: context))
         default:
             throw OCIError.unsupported(allow: route.allowedMethods)
         }
+    }
+
+    /// A GET's answer as a HEAD's: the same status and headers (with the body's `Content-Length`), no body.
+    static func headersOnly(_ response: Response) -> Response {
+        var headers = response.headers
+        if headers[.contentLength] == nil, let length = response.body.contentLength { headers[.contentLength] = String(length) }
+        return Response(status: response.status, headers: headers, body: ResponseBody())
     }
 
     // MARK: Manifests

@@ -13,7 +13,7 @@ public enum OCIRoute: Sendable, Equatable {
     /// The methods Signet answers on this resource (the `Allow` header of a 405).
     public var allowedMethods: [HTTPRequest.Method] {
         switch self {
-        case .catalog, .tags, .referrers: return [.get]
+        case .catalog, .tags, .referrers: return [.get, .head]
         case .manifest: return [.get, .head, .put, .delete]
         case .blob: return [.get, .head]
         case .uploads: return [.post]
