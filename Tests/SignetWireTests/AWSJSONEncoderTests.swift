@@ -158,8 +158,8 @@ struct AWSJSONEncoderTests {
     }
 
     /// Every encoder handed to `encode(to:)` is freed once the bytes are written, with and without nested
-    /// containers. A child that kept its parent strongly made each encoded
-    /// tree a retain cycle: the server grew by ~22 KB per DescribeRepositories response.
+    /// containers. A child that kept its parent strongly made each encoded tree a retain cycle: the server grew
+    /// by ~22 KB per DescribeRepositories response.
     @Test(arguments: [false, true]) func freesEveryEncoder(nestedContainers: Bool) throws {
         final class Seen: @unchecked Sendable {
             struct Weak { weak var encoder: AnyObject? }

@@ -38,16 +38,14 @@ public enum RandomUUID {
         bytes.1 = (bytes.1 & ~(0xC << 60)) | (0x8 << 60)
         return String(unsafeUninitializedCapacity: 36) { text in
             var index = 0
-            for (word, shifts) in [(bytes.0, 0..<16), (bytes.1, 16..<32)] {
-                for nibble in shifts {
-                    if index == 8 || index == 13 || index == 18 || index == 23 {
-                        text[index] = UInt8(ascii: "-")
-                        index += 1
-                    }
-                    let shift = UInt64(60 - 4 * (nibble % 16))
-                    text[index] = hex[Int((word >> shift) & 0xF)]
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    text[index] = UInt8(ascii: "-")
                     index += 1
                 }
+                let word = nibble < 16 ? bytes.0 : bytes.1
+                text[index] = hex[Int((word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)]
+                index += 1
             }
             return index
         }

@@ -135,9 +135,9 @@ public struct FileSystemBlobStore: BlobStore {
     }
 }
 
-/// Runs blocking file-system work (fsync above all: ~1 ms each here) on threads of its own, off Swift's
-/// cooperative pool. That pool has one thread per core: two signatures waiting in fsync stopped every other task
-/// of the server on the 2-core benchmark machine, and the managed-signing engine used 65 % of the CPU.
+/// Runs blocking file-system work (fsync above all: ~1 ms each on the benchmark machine) on threads of its own,
+/// off Swift's cooperative pool. That pool has one thread per core: on 2 cores, two signatures or uploads waiting
+/// in fsync held every thread, and no other task of the server could run meanwhile.
 enum BlockingIO {
     // A concurrent queue targets the overcommitting global queue: a thread blocked here does not hold back others.
     private static let queue = DispatchQueue(label: "signet.blocking-io", attributes: .concurrent)

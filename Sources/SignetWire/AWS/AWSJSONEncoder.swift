@@ -352,10 +352,19 @@ public protocol AWSJSONWritable: Encodable {
 
 /// Building blocks for ``AWSJSONWritable`` conformances.
 enum JSONWrite {
-    /// A member's key and colon, after a comma unless it is the object's first member. Keys are plain ASCII.
+    /// `{`, the members `body` writes, `}`.
     @inline(__always)
-    static func key(_ key: StaticString, first: Bool = false, into out: inout [UInt8]) {
-        if !first { out.append(UInt8(ascii: ",")) }
+    static func object(into out: inout [UInt8], _ body: (inout [UInt8]) throws -> Void) rethrows {
+        out.append(UInt8(ascii: "{"))
+        try body(&out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// A member's key and colon, after a comma unless it is the object's first member: a member follows either the
+    /// object's `{` or a complete value, and no JSON value ends in `{`. Keys are plain ASCII.
+    @inline(__always)
+    static func key(_ key: StaticString, into out: inout [UInt8]) {
+        if out.last != UInt8(ascii: "{") { out.append(UInt8(ascii: ",")) }
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         out.append(UInt8(ascii: "\""))

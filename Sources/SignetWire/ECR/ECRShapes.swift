@@ -464,108 +464,108 @@ public struct DescribeImageSigningStatusOutput: Encodable, Sendable {
 
 extension RepositoryShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        JSONWrite.key("createdAt", first: true, into: &out)
-        try JSONWrite.date(createdAt, into: &out)
-        JSONWrite.key("encryptionConfiguration", into: &out)
-        try encryptionConfiguration.writeAWSJSON(into: &out)
-        JSONWrite.key("imageScanningConfiguration", into: &out)
-        try imageScanningConfiguration.writeAWSJSON(into: &out)
-        JSONWrite.key("imageTagMutability", into: &out)
-        JSONWrite.string(imageTagMutability, into: &out)
-        if let filters = imageTagMutabilityExclusionFilters {
-            JSONWrite.key("imageTagMutabilityExclusionFilters", into: &out)
-            try JSONWrite.array(filters, into: &out)
+        try JSONWrite.object(into: &out) { out in
+            JSONWrite.key("createdAt", into: &out)
+            try JSONWrite.date(createdAt, into: &out)
+            JSONWrite.key("encryptionConfiguration", into: &out)
+            try encryptionConfiguration.writeAWSJSON(into: &out)
+            JSONWrite.key("imageScanningConfiguration", into: &out)
+            try imageScanningConfiguration.writeAWSJSON(into: &out)
+            JSONWrite.key("imageTagMutability", into: &out)
+            JSONWrite.string(imageTagMutability, into: &out)
+            if let filters = imageTagMutabilityExclusionFilters {
+                JSONWrite.key("imageTagMutabilityExclusionFilters", into: &out)
+                try JSONWrite.array(filters, into: &out)
+            }
+            JSONWrite.key("registryId", into: &out)
+            JSONWrite.string(registryId, into: &out)
+            JSONWrite.key("repositoryArn", into: &out)
+            JSONWrite.string(repositoryArn, into: &out)
+            JSONWrite.key("repositoryName", into: &out)
+            JSONWrite.string(repositoryName, into: &out)
+            JSONWrite.key("repositoryUri", into: &out)
+            JSONWrite.string(repositoryUri, into: &out)
         }
-        JSONWrite.key("registryId", into: &out)
-        JSONWrite.string(registryId, into: &out)
-        JSONWrite.key("repositoryArn", into: &out)
-        JSONWrite.string(repositoryArn, into: &out)
-        JSONWrite.key("repositoryName", into: &out)
-        JSONWrite.string(repositoryName, into: &out)
-        JSONWrite.key("repositoryUri", into: &out)
-        JSONWrite.string(repositoryUri, into: &out)
-        out.append(UInt8(ascii: "}"))
     }
 }
 
 extension EncryptionConfigurationShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        JSONWrite.key("encryptionType", first: true, into: &out)
-        JSONWrite.string(encryptionType, into: &out)
-        if let kmsKey {
-            JSONWrite.key("kmsKey", into: &out)
-            JSONWrite.string(kmsKey, into: &out)
+        JSONWrite.object(into: &out) { out in
+            JSONWrite.key("encryptionType", into: &out)
+            JSONWrite.string(encryptionType, into: &out)
+            if let kmsKey {
+                JSONWrite.key("kmsKey", into: &out)
+                JSONWrite.string(kmsKey, into: &out)
+            }
         }
-        out.append(UInt8(ascii: "}"))
     }
 }
 
 extension ImageScanningConfigurationShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        if let scanOnPush {
-            JSONWrite.key("scanOnPush", first: true, into: &out)
-            JSONWrite.bool(scanOnPush, into: &out)
+        JSONWrite.object(into: &out) { out in
+            if let scanOnPush {
+                JSONWrite.key("scanOnPush", into: &out)
+                JSONWrite.bool(scanOnPush, into: &out)
+            }
         }
-        out.append(UInt8(ascii: "}"))
     }
 }
 
 extension ExclusionFilterShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        JSONWrite.key("filter", first: true, into: &out)
-        JSONWrite.string(filter, into: &out)
-        JSONWrite.key("filterType", into: &out)
-        JSONWrite.string(filterType, into: &out)
-        out.append(UInt8(ascii: "}"))
+        JSONWrite.filter(filter, type: filterType, into: &out)
     }
 }
 
 extension RegistrySigningConfigurationOutput: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        JSONWrite.key("registryId", first: true, into: &out)
-        JSONWrite.string(registryId, into: &out)
-        JSONWrite.key("signingConfiguration", into: &out)
-        try signingConfiguration.writeAWSJSON(into: &out)
-        out.append(UInt8(ascii: "}"))
+        try JSONWrite.object(into: &out) { out in
+            JSONWrite.key("registryId", into: &out)
+            JSONWrite.string(registryId, into: &out)
+            JSONWrite.key("signingConfiguration", into: &out)
+            try signingConfiguration.writeAWSJSON(into: &out)
+        }
     }
 }
 
 extension SigningConfigurationShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        JSONWrite.key("rules", first: true, into: &out)
-        try JSONWrite.array(rules, into: &out)
-        out.append(UInt8(ascii: "}"))
+        try JSONWrite.object(into: &out) { out in
+            JSONWrite.key("rules", into: &out)
+            try JSONWrite.array(rules, into: &out)
+        }
     }
 }
 
 extension SigningRuleShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        if let repositoryFilters {
-            JSONWrite.key("repositoryFilters", first: true, into: &out)
-            try JSONWrite.array(repositoryFilters, into: &out)
-            first = false
+        try JSONWrite.object(into: &out) { out in
+            if let repositoryFilters {
+                JSONWrite.key("repositoryFilters", into: &out)
+                try JSONWrite.array(repositoryFilters, into: &out)
+            }
+            JSONWrite.key("signingProfileArn", into: &out)
+            JSONWrite.string(signingProfileArn, into: &out)
         }
-        JSONWrite.key("signingProfileArn", first: first, into: &out)
-        JSONWrite.string(signingProfileArn, into: &out)
-        out.append(UInt8(ascii: "}"))
     }
 }
 
 extension SigningRepositoryFilterShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
-        out.append(UInt8(ascii: "{"))
-        JSONWrite.key("filter", first: true, into: &out)
-        JSONWrite.string(filter, into: &out)
-        JSONWrite.key("filterType", into: &out)
-        JSONWrite.string(filterType, into: &out)
-        out.append(UInt8(ascii: "}"))
+        JSONWrite.filter(filter, type: filterType, into: &out)
+    }
+}
+
+extension JSONWrite {
+    /// `{"filter":…,"filterType":…}`: the repository filters of tag mutability and of signing rules.
+    static func filter(_ filter: String, type: String, into out: inout [UInt8]) {
+        object(into: &out) { out in
+            key("filter", into: &out)
+            string(filter, into: &out)
+            key("filterType", into: &out)
+            string(type, into: &out)
+        }
     }
 }
