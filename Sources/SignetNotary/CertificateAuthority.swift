@@ -21,11 +21,14 @@ public actor CertificateAuthority {
         public let chain: [[UInt8]]
         /// The chain as the JWS `x5c` array's JSON text (encoded once, not per signature).
         public let x5c: String
+        /// Signs with the same key, through Signet's table-driven P-384 code (``P384FastSigner``).
+        public let signer: P384FastSigner
 
         init(key: P384.Signing.PrivateKey, chain: [[UInt8]]) {
             box = KeyBox(key: key)
             self.chain = chain
             x5c = JWSSigner.x5cJSON(chain)
+            signer = P384FastSigner(key)
         }
 
         public func key() -> P384.Signing.PrivateKey { box.key }

@@ -30,6 +30,11 @@ public enum JWSSigner {
     ///   - chain: leaf first, root last (DER).
     ///   - x5c: ``x5cJSON(_:)`` of `chain`, when the caller keeps it.
     public static func sign(payload: Data, attributes: Attributes, chain: [[UInt8]], x5c: String? = nil, key: P384.Signing.PrivateKey) throws -> Data {
+        try sign(payload: payload, attributes: attributes, chain: chain, x5c: x5c, signer: P384FastSigner(key))
+    }
+
+    /// The same, with a signer made once per key (``CertificateAuthority/Signing/signer``).
+    public static func sign(payload: Data, attributes: Attributes, chain: [[UInt8]], x5c: String? = nil, signer: P384FastSigner) throws -> Data {
         let crit = ["io.cncf.notary.signingScheme", "io.cncf.notary.authenticSigningTime", "io.cncf.notary.expiry"]
         // Member order is fixed for readable, reproducible headers; the signature covers the encoded string.
         let protected =
@@ -42,7 +47,7 @@ public enum JWSSigner {
             + "\"com.amazonaws.signer.signingJob\":\(jsonString(attributes.signingJobArn))}"
         let protectedB64 = Base64URL.encode(Data(protected.utf8))
         let payloadB64 = Base64URL.encode(payload)
-        let signature = try key.signature(for: Data("\(protectedB64).\(payloadB64)".utf8))
+        let signature = signer.signature(for: Data("\(protectedB64).\(payloadB64)".utf8))
         let x5c = x5c ?? x5cJSON(chain)
         let envelope =
             "{\"payload\":\"\(payloadB64)\",\"protected\":\"\(protectedB64)\","
@@ -57,6 +62,10 @@ public enum JWSSigner {
     }
 
     static func jsonString(_ text: String) -> String {
+        // ARNs, the usual input, need no escaping: quote them without a JSONSerialization round trip
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"\(text)\""
+        }
         let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
         return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }

@@ -59,6 +59,6 @@ public struct NotaryPayloadSigner: PayloadSigner {
             attributes: .init(
                 signingTime: attributes.signingTime, expiry: attributes.expiry, signingProfileVersionArn: attributes.profileVersionArn,
                 signingJobArn: attributes.jobArn),
-            chain: signing.chain, x5c: signing.x5c, key: signing.key())
+            chain: signing.chain, x5c: signing.x5c, signer: signing.signer)
     }
 }

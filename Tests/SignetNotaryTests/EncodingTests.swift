@@ -20,6 +20,15 @@ struct EncodingTests {
         #expect(Base64URL.encode(Data([3, 236, 255, 224, 193])) == "A-z_4ME")
     }
 
+    @Test func jwsHeaderStringsAreQuotedAndEscaped() throws {
+        let arn = "arn:aws:signer:us-east-1:123456789012:/signing-profiles/P_1/kRCfMws4Ok"
+        #expect(JWSSigner.jsonString(arn) == "\"\(arn)\"")
+        for text in ["a\"b", "a\\b", "tab\there", "line\n", "é/ü", "\u{7F}", ""] {
+            let quoted = JWSSigner.jsonString(text)
+            #expect(try JSONDecoder().decode(String.self, from: Data(quoted.utf8)) == text, "\(quoted)")
+        }
+    }
+
     @Test func base64URLRoundTripsEveryLength() {
         var bytes: [UInt8] = []
         for length in 0..<70 {
