@@ -28,7 +28,7 @@ struct StoreSet: Sendable {
         let directory = try DataDirectory(path: dataDirectory)
         let database = try SQLiteMetadataStore(path: directory.databasePath)
         return StoreSet(
-            metadata: database, signer: database, blobs: FileSystemBlobStore(directory: directory), secret: try directory.secret(named: "registry-secret"),
+            metadata: database, signer: database, blobs: DataDirectoryBlobStore(files: FileSystemBlobStore(directory: directory), database: database), secret: try directory.secret(named: "registry-secret"),
             keys: FileKeyStorage(directory: directory))
     }
 }

@@ -114,6 +114,55 @@ struct FileSystemBlobStoreTests {
     }
 }
 
+@Suite("Data-directory blob store")
+struct DataDirectoryBlobStoreTests {
+    /// Small content given to `put` lives in the database (no file), survives reopening, and reads, sizes and deletes
+    /// like a file; large content and uploads go to files; a digest present in both places is deleted from both.
+    @Test func smallBlobsLiveInTheDatabase() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let directory = try DataDirectory(path: url.path)
+        let files = FileSystemBlobStore(directory: directory)
+        var blobs: any BlobStore = DataDirectoryBlobStore(files: files, database: try SQLiteMetadataStore(path: directory.databasePath))
+        let small = Data("envelope".utf8)
+        let digest = try await blobs.put(small)
+        #expect(digest == Digest.sha256(of: small))
+        #expect(!files.contains(digest))
+        #expect(try await blobs.put(small) == digest)  // idempotent
+
+        let large = Data(repeating: 7, count: DataDirectoryBlobStore.smallBlobLimit + 1)
+        let largeDigest = try await blobs.put(large)
+        #expect(files.contains(largeDigest))
+
+        try await blobs.beginUpload("u1")
+        try await blobs.appendToUpload("u1", Data("layer".utf8))
+        let uploaded = Digest.sha256(of: Data("layer".utf8))
+        try await blobs.finishUpload("u1", as: uploaded)
+        #expect(files.contains(uploaded))
+
+        // reopened: the small blob is still there
+        blobs = DataDirectoryBlobStore(files: files, database: try SQLiteMetadataStore(path: directory.databasePath))
+        #expect(try await blobs.contains(digest))
+        #expect(try await blobs.size(of: digest) == Int64(small.count))
+        #expect(try await blobs.read(digest) == small)
+        guard case .bytes(let bytes) = try await blobs.content(of: digest) else {
+            Issue.record("a small blob is served from memory")
+            return
+        }
+        #expect(bytes == small)
+        #expect(try await blobs.size(of: largeDigest) == Int64(large.count))
+        #expect(try await blobs.read(uploaded) == Data("layer".utf8))
+
+        #expect(try await blobs.delete(digest))
+        #expect(try await !blobs.contains(digest))
+        #expect(try await blobs.read(digest) == nil)
+        #expect(try await blobs.content(of: digest) == nil)
+        #expect(try await !blobs.delete(digest))
+        #expect(try await blobs.delete(uploaded))
+        #expect(try await !blobs.contains(uploaded))
+    }
+}
+
 extension MetadataStoreContractTests {
     /// A transaction is all or nothing, and no write comes between its reads and its writes: 40 concurrent
     /// "tag v1 if nobody has" transactions tag exactly once.

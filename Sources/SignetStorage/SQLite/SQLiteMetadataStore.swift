@@ -432,6 +432,9 @@ public struct SQLiteMetadataStore: MetadataStore {
                     CREATE INDEX signing_status_by_state ON signing_status (status);
                     """)
         }
+        migrator.registerMigration("v4: small blobs") { db in
+            try db.execute(sql: "CREATE TABLE small_blob (digest TEXT NOT NULL PRIMARY KEY, content BLOB NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 }
