@@ -41,8 +41,8 @@ extension SQLiteMetadataStore {
 /// ext4's inode allocation alone, ~7 % in fsync). A row joins the group commit the signature's manifest and status
 /// go through anyway.
 ///
-/// Uploads (`/v2/` and the ECR layer API) stream to files whatever their size, as before. A digest is looked up in
-/// the database first, then on disk; deleting removes it from both.
+/// Uploads (`/v2/` and the ECR layer API) stream to files whatever their size, as before. A digest is looked up on
+/// disk first (the registry's blobs, with one `stat` as before), then in the database; deleting removes it from both.
 public struct DataDirectoryBlobStore: BlobStore {
     /// Content up to this size given to `put` is stored in the database.
     public static let smallBlobLimit = 64 * 1024
@@ -60,8 +60,8 @@ public struct DataDirectoryBlobStore: BlobStore {
     }
 
     public func size(of digest: Digest) async throws -> Int64? {
-        if let size = try database.smallBlobSize(digest) { return size }
-        return files.size(of: digest)
+        if let size = files.size(of: digest) { return size }
+        return try database.smallBlobSize(digest)
     }
 
     public func put(_ bytes: Data) async throws -> Digest {
@@ -73,8 +73,8 @@ public struct DataDirectoryBlobStore: BlobStore {
     }
 
     public func read(_ digest: Digest) async throws -> Data? {
-        if let bytes = try database.smallBlob(digest) { return bytes }
-        return files.read(digest)
+        if let bytes = files.read(digest) { return bytes }
+        return try database.smallBlob(digest)
     }
 
     public func delete(_ digest: Digest) async throws -> Bool {
@@ -84,8 +84,8 @@ public struct DataDirectoryBlobStore: BlobStore {
     }
 
     public func content(of digest: Digest) async throws -> BlobContent? {
-        if let bytes = try database.smallBlob(digest) { return .bytes(bytes) }
-        return files.content(of: digest)
+        if let content = files.content(of: digest) { return content }
+        return try database.smallBlob(digest).map { .bytes($0) }
     }
 
     public func beginUpload(_ id: String) async throws { try await files.beginUpload(id) }
