@@ -96,7 +96,8 @@ let package = Package(
         ),
         .testTarget(name: "SignetDomainTests", dependencies: ["SignetDomain"], swiftSettings: settings),
         .testTarget(name: "SignetNotaryTests", dependencies: ["SignetNotary", "SignetDomain"], swiftSettings: settings),
-        .testTarget(name: "SignetStorageTests", dependencies: ["SignetStorage"], swiftSettings: settings),
+        .testTarget(
+            name: "SignetStorageTests", dependencies: ["SignetStorage", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: settings),
         .testTarget(
             name: "SignetWireTests", dependencies: ["SignetWire", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: settings),
         .testTarget(

@@ -1,7 +1,9 @@
 import Foundation
+import GRDB
 import SignetDomain
-import SignetStorage
 import Testing
+
+@testable import SignetStorage
 
 /// Concurrent SQLite writes share commits; each keeps its own outcome, and every acknowledged write survives a reopen.
 @Suite("SQLite group commit")
@@ -13,6 +15,20 @@ struct GroupCommitTests {
             jobId: id, owner: "123456789012", region: "us-east-1", profileName: "P", profileVersion: "v1", platformId: "Notation-OCI-SHA384-ECDSA",
             createdAt: Date(timeIntervalSince1970: 1), signatureExpiresAt: Date(timeIntervalSince1970: 2), requestedBy: "arn:aws:iam::123456789012:root",
             invoker: "123456789012")
+    }
+
+    /// Every commit is fsynced: the writer connection, where commits happen, runs with `synchronous = FULL` (2), and
+    /// so do the readers.
+    @Test func commitsAreSynchronousFull() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-sync-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let store = try SQLiteMetadataStore(path: try DataDirectory(path: url.path).databasePath)
+        let writer = try store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let reader = try store.pool.unsafeRead { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let journal = try store.pool.unsafeRead { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(writer == 2)
+        #expect(reader == 2)
+        #expect(journal == "wal")
     }
 
     @Test func concurrentWritesKeepTheirOwnOutcomesAndSurviveAReopen() async throws {

@@ -34,21 +34,22 @@ public struct FileSystemBlobStore: BlobStore {
     }
 
     public func contains(_ digest: Digest) -> Bool {
-        digest.algorithm == "sha256" && FileManager.default.fileExists(atPath: url(for: digest).path)
+        size(of: digest) != nil
     }
 
+    /// One `stat` (FileManager's `attributesOfItem` built a dictionary of every attribute: ~5 % of the signing
+    /// engine's CPU went to two of them per signature).
     public func size(of digest: Digest) -> Int64? {
-        guard digest.algorithm == "sha256",
-            let attributes = try? FileManager.default.attributesOfItem(atPath: url(for: digest).path),
-            let size = attributes[.size] as? NSNumber
-        else { return nil }
-        return size.int64Value
+        guard digest.algorithm == "sha256" else { return nil }
+        var info = stat()
+        guard stat(url(for: digest).path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(info.st_size)
     }
 
     public func put(_ bytes: Data) async throws -> Digest {
         let digest = Digest.sha256(of: bytes)
         let final = url(for: digest)
-        if FileManager.default.fileExists(atPath: final.path) { return digest }
+        if contains(digest) { return digest }
         let temporary = directory.tmpURL.appendingPathComponent(RandomUUID.string())
         try await BlockingIO.run {
             try Self.writeDurably(bytes, to: temporary)

@@ -49,11 +49,19 @@ final class GroupCommit: @unchecked Sendable {
                 draining = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            if start { drainQueue.async { self.drain() } }
         }
     }
 
-    private func drain() async {
+    /// Where batches are committed, one after another: a thread of its own, blocking on GRDB's writer.
+    ///
+    /// Why not a task: draining from a Swift task made every commit wait twice for a turn on the cooperative pool
+    /// (to start the drain, then to resume it after GRDB's write), behind whatever else was running there. Measured
+    /// with 16 signatures in flight: a write's round trip fell from ~7.7 to ~5.5 ms (mean). The signing engine's
+    /// rate did not change with it: the writer is then busy ~85 % of the time, most of it in the commit's fsync.
+    private let drainQueue = DispatchQueue(label: "signet.sqlite.group-commit")
+
+    private func drain() {
         while true {
             let batch: [Item] = lock.withLock {
                 let batch = Array(pending.prefix(Self.maxBatch))
@@ -63,7 +71,7 @@ final class GroupCommit: @unchecked Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await pool.write { db in
+                try pool.write { db in
                     for item in batch { item.run(db) }
                 }
                 for item in batch { item.complete(nil) }

@@ -19,15 +19,14 @@ extension SQLiteMetadataStore {
 
     func putSmallBlob(_ bytes: Data, as digest: Digest) async throws {
         try await committer.write { db in
-            try db.execute(
-                sql: "INSERT INTO small_blob (digest, content) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING",
-                arguments: [digest.description, bytes])
+            try db.cachedStatement(sql: "INSERT INTO small_blob (digest, content) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
+                .execute(arguments: [digest.description, bytes])
         }
     }
 
     func deleteSmallBlob(_ digest: Digest) async throws -> Bool {
         try await committer.write { db in
-            try db.execute(sql: "DELETE FROM small_blob WHERE digest = ?", arguments: [digest.description])
+            try db.cachedStatement(sql: "DELETE FROM small_blob WHERE digest = ?").execute(arguments: [digest.description])
             return db.changesCount > 0
         }
     }
@@ -67,7 +66,8 @@ public struct DataDirectoryBlobStore: BlobStore {
     public func put(_ bytes: Data) async throws -> Digest {
         guard bytes.count <= Self.smallBlobLimit else { return try await files.put(bytes) }
         let digest = Digest.sha256(of: bytes)
-        if files.contains(digest) { return digest }
+        // present already (the empty config of every signature): a lookup, not a write
+        if try files.contains(digest) || database.smallBlobSize(digest) != nil { return digest }
         try await database.putSmallBlob(bytes, as: digest)
         return digest
     }

@@ -20,6 +20,10 @@ public struct SQLiteMetadataStore: MetadataStore {
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB switches its writer to `synchronous = NORMAL` when it turns WAL on, after `prepareDatabase` ran: a
+        // commit was then not fsynced (durable across a crash of the process, not of the machine). Commits happen
+        // on the writer, so it is set again there.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
         committer = GroupCommit(pool: pool)
     }
@@ -90,8 +94,10 @@ public struct SQLiteMetadataStore: MetadataStore {
     public func deleteRepository(_ name: RepositoryName, in registry: RegistryKey) async throws {
         try await committer.write { db in
             // image_tag and signing_status go with their images (ON DELETE CASCADE)
-            try db.execute(sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ?", arguments: Self.key(registry, name))
-            try db.execute(sql: "DELETE FROM repository WHERE account = ? AND region = ? AND name = ?", arguments: Self.key(registry, name))
+            try db.cachedStatement(sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ?")
+                .execute(arguments: Self.key(registry, name))
+            try db.cachedStatement(sql: "DELETE FROM repository WHERE account = ? AND region = ? AND name = ?")
+                .execute(arguments: Self.key(registry, name))
         }
     }
 
@@ -154,42 +160,36 @@ public struct SQLiteMetadataStore: MetadataStore {
     static func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey, db: Database) throws {
         let key = Self.key(registry, repository)
         if let image = change.upsert {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO image
                     (account, region, repository, digest, manifest, media_type, artifact_media_type, subject, size, pushed_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: key + [
+                    """).execute(arguments: key + [
                     image.digest.description, image.manifest, image.mediaType, image.artifactMediaType,
                     image.subject?.description, image.sizeInBytes, image.pushedAt.timeIntervalSince1970,
                 ])
             for (ordinal, status) in change.signingStatuses.enumerated() {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT OR REPLACE INTO signing_status
                         (account, region, repository, digest, profile_arn, ordinal, status, failure_code, failure_reason, pushed_by)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: key + [
+                        """).execute(arguments: key + [
                         image.digest.description, status.signingProfileArn, ordinal, status.state.rawValue, status.failureCode,
                         status.failureReason, status.pushedBy,
                     ])
             }
         }
         for tag in change.removeTags {
-            try db.execute(
-                sql: "DELETE FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?", arguments: key + [tag.value])
+            try db.cachedStatement(sql: "DELETE FROM image_tag WHERE account = ? AND region = ? AND repository = ? AND tag = ?")
+                .execute(arguments: key + [tag.value])
         }
         for digest in change.deleteDigests {
-            try db.execute(
-                sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?",
-                arguments: key + [digest.description])
+            try db.cachedStatement(sql: "DELETE FROM image WHERE account = ? AND region = ? AND repository = ? AND digest = ?")
+                .execute(arguments: key + [digest.description])
         }
         for (tag, digest) in change.setTags {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO image_tag (account, region, repository, tag, digest) VALUES (?, ?, ?, ?, ?)",
-                arguments: key + [tag.value, digest.description])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO image_tag (account, region, repository, tag, digest) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: key + [tag.value, digest.description])
         }
         if let (digest, status) = change.updateStatus {
             try updateSigningStatus(status, of: digest, key: key, db: db)
@@ -243,25 +243,21 @@ public struct SQLiteMetadataStore: MetadataStore {
         let json = try configuration.map { try JSONEncoder().encode($0) }
         try await committer.write { db in
             if let json {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO signing_configuration (account, region, configuration) VALUES (?, ?, ?)",
-                    arguments: [registry.account.value, registry.region.value, json])
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO signing_configuration (account, region, configuration) VALUES (?, ?, ?)")
+                    .execute(arguments: [registry.account.value, registry.region.value, json])
             } else {
-                try db.execute(
-                    sql: "DELETE FROM signing_configuration WHERE account = ? AND region = ?",
-                    arguments: [registry.account.value, registry.region.value])
+                try db.cachedStatement(sql: "DELETE FROM signing_configuration WHERE account = ? AND region = ?")
+                    .execute(arguments: [registry.account.value, registry.region.value])
             }
         }
     }
 
     public func signingStatuses(of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> [SigningStatus] {
         try lookup { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT * FROM signing_status WHERE account = ? AND region = ? AND repository = ? AND digest = ?
                     ORDER BY ordinal
-                    """,
+                    """),
                 arguments: Self.key(registry, repository) + [digest.description]
             ).map(Self.status(from:))
         }
@@ -272,12 +268,10 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     static func updateSigningStatus(_ status: SigningStatus, of digest: Digest, key: StatementArguments, db: Database) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE signing_status SET status = ?, failure_code = ?, failure_reason = ?
                 WHERE account = ? AND region = ? AND repository = ? AND digest = ? AND profile_arn = ?
-                """,
-            arguments: [status.state.rawValue, status.failureCode, status.failureReason] + key + [digest.description, status.signingProfileArn])
+                """).execute(arguments: [status.state.rawValue, status.failureCode, status.failureReason] + key + [digest.description, status.signingProfileArn])
     }
 
     public func pendingSigningWork() async throws -> [PendingSignature] {
@@ -314,20 +308,16 @@ public struct SQLiteMetadataStore: MetadataStore {
             repository.encryption.type.rawValue, repository.encryption.kmsKey, tags,
         ]
         if update {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE repository SET created_at = ?, tag_mutability = ?, exclusion_filters = ?, scan_on_push = ?,
                     encryption_type = ?, kms_key = ?, tags = ? WHERE account = ? AND region = ? AND name = ?
-                    """,
-                arguments: values + key(repository.registry, repository.name))
+                    """).execute(arguments: values + key(repository.registry, repository.name))
         } else {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO repository
                     (account, region, name, created_at, tag_mutability, exclusion_filters, scan_on_push, encryption_type, kms_key, tags)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: key(repository.registry, repository.name) + values)
+                    """).execute(arguments: key(repository.registry, repository.name) + values)
         }
     }
 
@@ -434,6 +424,15 @@ public struct SQLiteMetadataStore: MetadataStore {
         }
         migrator.registerMigration("v4: small blobs") { db in
             try db.execute(sql: "CREATE TABLE small_blob (digest TEXT NOT NULL PRIMARY KEY, content BLOB NOT NULL) WITHOUT ROWID")
+        }
+        migrator.registerMigration("v5: signature counts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE signature_count (
+                        account TEXT NOT NULL, region TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (account, region)
+                    ) WITHOUT ROWID;
+                    INSERT INTO signature_count (account, region, n) SELECT account, region, COUNT(*) FROM signing_job GROUP BY account, region;
+                    """)
         }
         return migrator
     }
