@@ -118,9 +118,10 @@ final class ManagedSigningEngine: Service, Sendable {
             let profile = try await signer.profileForSigning(name: name, owner: parsed.account, region: parsed.region, caller: pusher)
             let subject = Descriptor(mediaType: image.mediaType, digest: image.digest, size: Int64(image.manifest.count))
             let payload = try NotaryPayload(descriptor: subject).encoded()
-            let signed = try await signer.signPayload(payload, format: NotaryPayload.mediaType, profile: profile, caller: pusher)
-            try await service.blobs.put(signed.envelope)
-            try await service.blobs.put(SignatureManifest.emptyConfig)
+            let blobs = service.blobs
+            let signed = try await signer.signPayload(
+                payload, format: NotaryPayload.mediaType, profile: profile, caller: pusher, storingEnvelope: { try await blobs.put($0) })
+            try await blobs.put(SignatureManifest.emptyConfig)
             let manifest = try SignatureManifest.build(envelope: signed.envelope, subject: subject, signingTime: signed.job.createdAt)
             var complete = status
             complete.state = .complete

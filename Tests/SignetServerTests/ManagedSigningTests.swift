@@ -5,6 +5,7 @@ import NIOCore
 import SignetDomain
 import SignetNotary
 import SignetStorage
+import Synchronization
 import Testing
 
 @testable import SignetServer
@@ -150,6 +151,33 @@ struct ManagedSigningTests {
                 revisionId: nil, caller: owner)
             try await client.pushImage("team/app", tag: "v2", auth: auth)
             #expect(try await client.settledStatuses("team/app", tag: "v2").first?["status"] == "COMPLETE")
+        }
+    }
+
+    /// Managed signing stores the envelope while the job is recorded: the closure gets the very envelope returned,
+    /// the job is recorded, and a failure to store the envelope fails the call.
+    @Test func signPayloadStoresTheEnvelopeAlongsideTheJob() async throws {
+        struct FixedSigner: PayloadSigner {
+            func sign(payload: Data, profile: SigningProfile, attributes: SignatureAttributes) async throws -> Data { Data("envelope".utf8) }
+        }
+        struct Refused: Error {}
+        let store = InMemorySignerStore()
+        let service = SignerService(store: store, clock: ManualClock(), ids: SequentialIDGenerator(), payloadSigner: FixedSigner())
+        let caller = CallerIdentity(account: AccountID(trusted: "123456789012"), region: Region("us-east-1"))
+        let profile = try await service.putSigningProfile(
+            SigningProfileName("p1"),
+            SigningProfileRequest(platformId: "Notation-OCI-SHA384-ECDSA", validity: nil, certificateArn: nil, overrides: nil, signingParameters: nil, tags: nil),
+            caller: caller)
+        let kept = Mutex<[Data]>([])
+        let signed = try await service.signPayload(
+            SignPayloadTests.payload, format: "application/vnd.cncf.notary.payload.v1+json", profile: profile, caller: caller,
+            storingEnvelope: { envelope in kept.withLock { $0.append(envelope) } })
+        #expect(kept.withLock { $0 } == [signed.envelope])
+        #expect(try await store.signingJob(signed.job.jobId, owner: caller.account, region: caller.region) != nil)
+        await #expect(throws: Refused.self) {
+            _ = try await service.signPayload(
+                SignPayloadTests.payload, format: "application/vnd.cncf.notary.payload.v1+json", profile: profile, caller: caller,
+                storingEnvelope: { _ in throw Refused() })
         }
     }
 

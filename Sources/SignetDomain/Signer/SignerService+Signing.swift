@@ -85,7 +85,13 @@ extension SignerService {
     }
 
     /// SignPayload: signs a Notary payload with an Active Notation profile and records the job.
-    public func signPayload(_ payload: Data, format: String, profile: SigningProfile, caller: CallerIdentity) async throws -> SignedPayload {
+    /// - Parameter storingEnvelope: run with the envelope at the same time as the job is recorded (managed signing
+    ///   stores the signature blob there: two commits at once instead of one after the other); the call returns once
+    ///   both finished, and throws if either failed.
+    public func signPayload(
+        _ payload: Data, format: String, profile: SigningProfile, caller: CallerIdentity,
+        storingEnvelope: (@Sendable (Data) async throws -> Void)? = nil
+    ) async throws -> SignedPayload {
         guard let payloadSigner else { throw SignerError.validation("Signing is not available") }
         guard format == "application/vnd.cncf.notary.payload.v1+json" else {
             throw SignerError.validation("Payload format \(format) is not supported. The single valid format is application/vnd.cncf.notary.payload.v1+json")
@@ -107,7 +113,13 @@ extension SignerService {
             payload: payload, profile: profile,
             attributes: SignatureAttributes(
                 signingTime: signingTime, expiry: job.signatureExpiresAt, profileVersionArn: profile.versionArn, jobArn: job.arn))
-        try await store.insertSigningJob(job)
+        if let storingEnvelope {
+            async let recorded: Void = store.insertSigningJob(job)
+            try await storingEnvelope(envelope)
+            try await recorded
+        } else {
+            try await store.insertSigningJob(job)
+        }
         return SignedPayload(
             job: job, envelope: envelope,
             metadata: ["com.amazonaws.signer.signingProfileVersion": profile.versionArn, "com.amazonaws.signer.signingJob": job.arn])
