@@ -4,7 +4,6 @@ extension HTTPField.Name {
     static let xAmzTarget = Self("X-Amz-Target")!
     static let xAmznRequestId = Self("x-amzn-RequestId")!
     static let xAmznErrorType = Self("X-Amzn-ErrorType")!
-    static let xAmzContentSHA256 = Self("x-amz-content-sha256")!
 }
 
 extension HTTPField.Name {

@@ -90,6 +90,45 @@ struct SigV4AuthenticationTests {
         }
     }
 
+    /// ECR and Signer are not S3: a request signed with `UNSIGNED-PAYLOAD` as its payload hash (S3's option) does
+    /// not verify, whatever its `x-amz-content-sha256` header says; signed with the body's own hash, it does.
+    @Test func unsignedPayloadIsNotAcceptedOutsideS3() async throws {
+        try await withServer(.inMemory) { client, _ in
+            func signed(_ method: String, _ path: String, service: String, payloadHash: String, declared: String?, base: HTTPFields) -> HTTPFields {
+                var headers = base
+                if let declared { headers[HTTPField.Name("x-amz-content-sha256")!] = declared }
+                let request = SigV4.Request(
+                    method: method, path: path, query: "", headers: [("host", "localhost")] + headers.map { ($0.name.canonicalName, $0.value) },
+                    payloadHash: payloadHash)
+                for (name, value) in SigV4.sign(request, accessKey: "test", secret: "test", region: "us-east-1", service: service, date: Self.now) {
+                    headers[HTTPField.Name(name)!] = value
+                }
+                return headers
+            }
+            let ecr: HTTPFields = [
+                HTTPField.Name("X-Amz-Target")!: "AmazonEC2ContainerRegistry_V20150921.DescribeRegistry", .contentType: "application/x-amz-json-1.1",
+            ]
+            let bodyHash = SigV4.hex(SHA256.hash(data: Data("{}".utf8)))
+            for declared in [SigV4.unsignedPayload, nil] {
+                let headers = signed("POST", "/", service: "ecr", payloadHash: SigV4.unsignedPayload, declared: declared, base: ecr)
+                expect(try await client.send(uri: "/", method: .post, headers: headers, body: "{}"), "InvalidSignatureException")
+            }
+            // the body's hash, declared or not, verifies
+            for declared in [bodyHash, nil] {
+                let headers = signed("POST", "/", service: "ecr", payloadHash: bodyHash, declared: declared, base: ecr)
+                #expect(try await client.send(uri: "/", method: .post, headers: headers, body: "{}").status == .ok)
+            }
+
+            let emptyHash = SigV4.hex(SHA256.hash(data: Data()))
+            let unsignedSigner = signed("GET", "/signing-profiles", service: "signer", payloadHash: SigV4.unsignedPayload, declared: SigV4.unsignedPayload, base: [:])
+            let refused = try await client.send(uri: "/signing-profiles", method: .get, headers: unsignedSigner)
+            #expect(refused.status == .forbidden)
+            #expect(refused.headers[.amznErrorType] == "InvalidSignatureException")
+            let accepted = signed("GET", "/signing-profiles", service: "signer", payloadHash: emptyHash, declared: emptyHash, base: [:])
+            #expect(try await client.send(uri: "/signing-profiles", method: .get, headers: accepted).status == .ok)
+        }
+    }
+
     @Test func signerRoutesAnswerAuthenticationFailuresWith403() async throws {
         try await withServer(.inMemory) { client, _ in
             let response = try await client.send(uri: "/signing-profiles", method: .get, headers: [.authorization: "AWS4-HMAC-SHA256 Credential=nobody/20251130/us-east-1/signer/aws4_request, SignedHeaders=host;x-amz-date, Signature=00", HTTPField.Name("X-Amz-Date")!: "20251130T000000Z"])

@@ -129,6 +129,9 @@ struct DataDirectoryBlobStoreTests {
         #expect(digest == Digest.sha256(of: small))
         #expect(!files.contains(digest))
         #expect(try await blobs.put(small) == digest)  // idempotent
+        let empty = try await blobs.put(Data())
+        #expect(try await blobs.read(empty) == Data())
+        #expect(try await blobs.size(of: empty) == 0)
 
         let large = Data(repeating: 7, count: DataDirectoryBlobStore.smallBlobLimit + 1)
         let largeDigest = try await blobs.put(large)

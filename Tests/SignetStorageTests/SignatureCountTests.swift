@@ -36,7 +36,7 @@ struct SignatureCountTests {
         defer { try? FileManager.default.removeItem(at: url) }
         let path = try DataDirectory(path: url.path).databasePath
         do {
-            // the schema as the previous release left it, with three jobs
+            // the schema before the counter (up to v4), with three jobs
             let pool = try DatabasePool(path: path)
             try SQLiteMetadataStore.migrator.migrate(pool, upTo: "v4: small blobs")
             try await pool.write { db in

@@ -87,7 +87,8 @@ extension SignerService {
     /// SignPayload: signs a Notary payload with an Active Notation profile and records the job.
     /// - Parameter storingEnvelope: run with the envelope at the same time as the job is recorded (managed signing
     ///   stores the signature blob there: two commits at once instead of one after the other); the call returns once
-    ///   both finished, and throws if either failed.
+    ///   both finished, and throws if either failed. The other may still have been stored then: a job without its
+    ///   signature stored (the image's status says FAILED), or an envelope blob no manifest refers to.
     public func signPayload(
         _ payload: Data, format: String, profile: SigningProfile, caller: CallerIdentity,
         storingEnvelope: (@Sendable (Data) async throws -> Void)? = nil

@@ -13,8 +13,8 @@ import Foundation
 /// - the point formulas are complete (Renes–Costello–Batina), so no input takes a special-case branch; the table
 ///   lookup reads every entry of a window and keeps one by mask; secret values never choose a branch or an address;
 /// - the nonce k is fresh from the system generator (`getrandom`), rejected and redrawn outside 1…n−1;
-/// - the result is an ordinary ECDSA signature: tests verify thousands of them with swift-crypto (BoringSSL), check
-///   k·G against BoringSSL's public keys, and reproduce a NIST CAVP P-384/SHA-384 vector with its fixed k.
+/// - the result is an ordinary ECDSA signature: tests verify random ones with swift-crypto (BoringSSL), check k·G
+///   against BoringSSL's public keys, and reproduce RFC 6979's P-384/SHA-384 signatures (A.2.6) with their fixed k.
 ///
 /// Verification, key generation and certificates stay with swift-crypto.
 public struct P384FastSigner: Sendable {
@@ -46,7 +46,7 @@ public struct P384FastSigner: Sendable {
     }
 
     /// r‖s for a SHA-384 `digest` with the given nonce (big-endian), or nil when the nonce is out of range or gives
-    /// r = 0 or s = 0 (the caller draws another).
+    /// r = 0 or s = 0 (the caller draws another). `d` is the private scalar in Montgomery form modulo n (d·R mod n).
     static func sign(digest: [UInt8], privateScalar d: U384, nonce: [UInt8]) -> [UInt8]? {
         let k = U384(bigEndian: nonce)
         guard !k.isZero, U384.sub(k, P384Scalar.modulus).borrow == 1 else { return nil }

@@ -143,30 +143,38 @@ struct U384: Equatable, Sendable {
     @inline(__always)
     static func macPortable(_ acc: UInt64, _ a: UInt64, _ b: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
         let (high, low) = a.multipliedFullWidth(by: b)
-        let (low1, overflow1) = low.addingReportingOverflow(acc)
-        let (low2, overflow2) = low1.addingReportingOverflow(carry)
-        return (high &+ (overflow1 ? 1 : 0) &+ (overflow2 ? 1 : 0), low2)
+        let (low1, carry1) = addCarry(low, acc)
+        let (low2, carry2) = addCarry(low1, carry)
+        return (high &+ carry1 &+ carry2, low2)
     }
+
+    // Carries and borrows are computed with arithmetic on the top bits (Hacker's Delight §2-13), not from
+    // `addingReportingOverflow`'s Bool: LLVM turned `overflow ? 1 : 0` into branches on the carry, that is on secret
+    // data.
 
     /// (sum, carry) of a + b.
     @inline(__always)
     static func addCarry(_ a: UInt64, _ b: UInt64) -> (UInt64, UInt64) {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return (sum, overflow ? 1 : 0)
+        let sum = a &+ b
+        return (sum, ((a & b) | ((a | b) & ~sum)) >> 63)
     }
 
+    /// (sum, carry) of a + b + carry (carry 0 or 1).
     @inline(__always)
     static func addCarry(_ a: UInt64, _ b: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
-        let (sum1, overflow1) = a.addingReportingOverflow(b)
-        let (sum2, overflow2) = sum1.addingReportingOverflow(carry)
-        return (sum2, (overflow1 ? 1 : 0) | (overflow2 ? 1 : 0))
+        let (partial, carry1) = addCarry(a, b)
+        let (sum, carry2) = addCarry(partial, carry)
+        return (sum, carry1 | carry2)
     }
 
+    /// (difference, borrow) of a − b − borrow (borrow 0 or 1).
     @inline(__always)
     static func subBorrow(_ a: UInt64, _ b: UInt64, _ borrow: UInt64) -> (UInt64, UInt64) {
-        let (difference1, overflow1) = a.subtractingReportingOverflow(b)
-        let (difference2, overflow2) = difference1.subtractingReportingOverflow(borrow)
-        return (difference2, (overflow1 ? 1 : 0) | (overflow2 ? 1 : 0))
+        let partial = a &- b
+        let borrow1 = ((~a & b) | ((~a | b) & partial)) >> 63
+        let difference = partial &- borrow
+        let borrow2 = ((~partial & borrow) | ((~partial | borrow) & difference)) >> 63
+        return (difference, borrow1 | borrow2)
     }
 
     @inline(__always)

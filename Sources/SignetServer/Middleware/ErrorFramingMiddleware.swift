@@ -115,12 +115,11 @@ struct SigV4AuthMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let bodyHash = SigV4.hex(SHA256.hash(data: body.readableBytesView))
-        let payloadHash = request.headers[.xAmzContentSHA256] ?? bodyHash
-        // A declared body hash is part of what was signed: it must be the hash of the body that arrived.
-        guard payloadHash == bodyHash || payloadHash == SigV4.unsignedPayload else {
-            throw SigV4Failure.invalidSignature("The provided 'x-amz-content-sha256' header does not match what was computed.")
-        }
+        // ECR and Signer are not S3: the payload hash in the canonical request is always the hash of the body that
+        // arrived. `x-amz-content-sha256` is only a signed header here, and `UNSIGNED-PAYLOAD` is S3's: a request
+        // signed with it, or with a declared hash that is not the body's, fails as a signature mismatch, as non-S3
+        // AWS services answer it (SDKs send the header only to S3).
+        let payloadHash = SigV4.hex(SHA256.hash(data: body.readableBytesView))
         var headers: [(name: String, value: String)] = [("host", request.head.authority ?? "")]
         for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
         let signed = SigV4.Request(
