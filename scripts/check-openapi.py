@@ -614,6 +614,13 @@ class Live:
         self.same("BatchCheckLayerAvailability", [(l.get("layerAvailability"), l.get("layerSize"))
                                                   for l in checked.get("layers", [])],
                   [("AVAILABLE", len(part)), ("UNAVAILABLE", None)])
+        # LayerInaccessibleException until an image of the repository has the layer
+        self.call("GetDownloadUrlForLayer", {"repositoryName": repo, "layerDigest": digest(part)}, expect=400)
+        descriptor = {"digest": digest(part), "size": len(part)}
+        manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                               "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **descriptor},
+                               "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", **descriptor}]})
+        self.call("PutImage", {"repositoryName": repo, "imageManifest": manifest, "imageTag": "with-layer"})
         located = self.call("GetDownloadUrlForLayer", {"repositoryName": repo, "layerDigest": digest(part)}) or {}
         self.call("GetDownloadUrlForLayer", {"repositoryName": repo, "layerDigest": "sha256:" + "0" * 64}, expect=400)
         address = urllib.parse.urlsplit(located.get("downloadUrl", ""))

@@ -247,7 +247,7 @@ NOT_PRODUCED = {
     "InitiateLayerUpload": ["KmsException"],
     "UploadLayerPart": ["KmsException", "LimitExceededException"],
     "CompleteLayerUpload": ["KmsException"],
-    "GetDownloadUrlForLayer": ["LayerInaccessibleException", "UnableToGetUpstreamLayerException"],
+    "GetDownloadUrlForLayer": ["UnableToGetUpstreamLayerException"],
     "PutSigningConfiguration": ["InvalidParameterException"],
     "GetSigningConfiguration": ["InvalidParameterException", "ValidationException"],
     "DeleteSigningConfiguration": ["ValidationException"],
@@ -289,6 +289,7 @@ ERROR_MEANINGS = {
     "LayerAlreadyExistsException": "a blob with that digest is already stored (the upload is discarded)",
     "LayerPartTooSmallException": "a part other than the last was smaller than 5 MiB (5242880 bytes)",
     ("GetDownloadUrlForLayer", "LayersNotFoundException"): "no blob with that digest is stored",
+    ("GetDownloadUrlForLayer", "LayerInaccessibleException"): "the blob is stored but no image of the repository has it as its config or a layer",
     ("UploadLayerPart", "InvalidParameterException"): "a member breaks a constraint, or `layerPartBlob` holds more "
                                                       "than 20 MiB (20971520 bytes)",
     ("GetAuthorizationToken", "InvalidParameterException"): "`registryIds` is empty, has more than 10 entries, or one "
@@ -302,6 +303,7 @@ ERROR_MEANINGS = {
     "InvalidParameterException": "a member breaks a constraint or the combination of members is invalid",
     "InvalidTagParameterException": "a tag key or value is invalid, reserved (aws:) or repeated",
     "LayersNotFoundException": "blobs the manifest references were never uploaded",
+    "LayerInaccessibleException": "the layer is stored but is not part of an image of the repository",
     "ReferencedImagesNotFoundException": "manifests an index references are not in the repository",
     "RepositoryAlreadyExistsException": "a repository with that name already exists",
     "RepositoryNotEmptyException": "the repository still has images and force is not true",

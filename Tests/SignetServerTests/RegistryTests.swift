@@ -484,6 +484,23 @@ struct LayerUploadTests {
                 ])
             #expect(((check["failures"] as? [[String: Any]])?.first?["failureCode"]) as? String == "InvalidLayerDigest")
 
+            // uploaded but in no image of the repository: not downloadable yet
+            try await client.expectError(
+                "GetDownloadUrlForLayer", #"{"repositoryName":"team/app","layerDigest":"\#(digest)"}"#, code: "LayerInaccessibleException",
+                message: "The layer with digest '\(digest)' in the repository with name 'team/app' in the registry with id '123456789012' is not "
+                    + "available because it is not associated with an image. Unassociated image layers may be cleaned up at any time.")
+            let config = #"{"architecture":"amd64","os":"linux"}"#
+            _ = try await server.blob(config)
+            // another image naming the digest only as its subject does not make the layer associated
+            let referrer = imageManifest(config: config, layers: [], extra: #","subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(digest)","size":11}"#)
+            _ = try await client.ecr("PutImage", #"{"repositoryName":"team/app","imageManifest":\#(quoted(referrer))}"#)
+            try await client.expectError(
+                "GetDownloadUrlForLayer", #"{"repositoryName":"team/app","layerDigest":"\#(digest)"}"#, code: "LayerInaccessibleException")
+            _ = try await client.ecr(
+                "PutImage", #"{"repositoryName":"team/app","imageTag":"v1","imageManifest":\#(quoted(imageManifest(config: config, layers: ["layer bytes"])))}"#)
+            // the config of an image is downloadable too
+            _ = try await client.ecr("GetDownloadUrlForLayer", #"{"repositoryName":"team/app","layerDigest":"\#(sha256(config))"}"#)
+
             let url = try await client.ecr("GetDownloadUrlForLayer", #"{"repositoryName":"team/app","layerDigest":"\#(digest)"}"#)
             let downloadURL = try #require(url["downloadUrl"] as? String)
             #expect(url["layerDigest"] as? String == digest)

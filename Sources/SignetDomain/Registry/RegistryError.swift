@@ -9,6 +9,8 @@ public enum RegistryError: Error, Sendable, Equatable {
     case imageDigestDoesNotMatch(provided: String, computed: Digest)
     case layerAlreadyExists(Digest, repository: RepositoryName, registry: AccountID)
     case layersNotFound([Digest], repository: RepositoryName, registry: AccountID)
+    /// A blob that exists but that no image of the repository refers to (GetDownloadUrlForLayer).
+    case layerInaccessible(Digest, repository: RepositoryName, registry: AccountID)
     case referencedImagesNotFound([Digest], repository: RepositoryName, registry: AccountID)
     /// A manifest that is not one of the supported, well-formed manifest kinds.
     case invalidManifest(String)

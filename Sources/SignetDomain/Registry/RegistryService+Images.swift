@@ -142,6 +142,18 @@ extension RegistryService {
         }
     }
 
+    /// Whether an image of the repository refers to `digest` as its config or one of its layers: GetDownloadUrlForLayer
+    /// answers LayerInaccessibleException for a blob that none does (uploaded, but not pushed as part of an image).
+    /// A scan of the repository's manifests, looking only into those whose bytes contain the digest.
+    public func isLayerAssociated(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Bool {
+        let needle = Data(digest.description.utf8)
+        for tagged in try await metadata.images(repository: repository, registry: registry) where tagged.image.manifest.range(of: needle) != nil {
+            let manifest = try? ImageManifest.parse(tagged.image.manifest, declaredMediaType: tagged.image.mediaType)
+            if manifest?.blobReferences.contains(where: { $0.digest == digest }) == true { return true }
+        }
+        return false
+    }
+
     // MARK: Reading images
 
     /// Resolves one `imageId` (tag, digest or both) without throwing for per-item problems.

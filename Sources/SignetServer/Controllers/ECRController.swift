@@ -276,6 +276,9 @@ struct ECRController: Sendable {
             guard try await registry.blobs.contains(digest) else {
                 throw RegistryError.layersNotFound([digest], repository: name, registry: key.account)
             }
+            guard try await registry.isLayerAssociated(digest, repository: name, registry: key) else {
+                throw RegistryError.layerInaccessible(digest, repository: name, registry: key.account)
+            }
             let url = LayerDownloadURL.presign(digest: digest, registry: key, repository: name, tokens: tokens, base: "http://\(endpoint.defaultHost)")
             return GetDownloadUrlForLayerOutput(downloadUrl: url, layerDigest: digest.description)
         }

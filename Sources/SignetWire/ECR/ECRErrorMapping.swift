@@ -43,6 +43,12 @@ extension AWSError {
                 code: "LayersNotFoundException",
                 message: "Layers with digests '\(Self.list(digests))' required for pushing image into repository with name '\(name)' "
                     + "in the registry with id '\(registry)' do not exist")
+        case .layerInaccessible(let digest, let name, let registry):
+            // AWS's text for the exception ("not associated with an image"), with the layer and repository named
+            self.init(
+                code: "LayerInaccessibleException",
+                message: "The layer with digest '\(digest)' in the repository with name '\(name)' in the registry with id '\(registry)' is not "
+                    + "available because it is not associated with an image. Unassociated image layers may be cleaned up at any time.")
         case .referencedImagesNotFound(let digests, let name, let registry):
             self.init(
                 code: "ReferencedImagesNotFoundException",

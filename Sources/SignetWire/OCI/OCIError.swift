@@ -67,6 +67,9 @@ public struct OCIError: Error, Sendable, Equatable {
             self.init(
                 status: .badRequest, code: "MANIFEST_BLOB_UNKNOWN", message: "blob unknown to registry",
                 detail: digests.map(\.description).joined(separator: ", "))
+        case .layerInaccessible(let digest, _, _):
+            // not raised on /v2/ (a blob is served whether or not an image refers to it); named for completeness
+            self.init(status: .notFound, code: "BLOB_UNKNOWN", message: "blob unknown to registry", detail: digest.description)
         case .referencedImagesNotFound(let digests, _, _):
             self.init(
                 status: .badRequest, code: "MANIFEST_BLOB_UNKNOWN", message: "manifest references unknown manifests",
