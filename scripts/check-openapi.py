@@ -20,8 +20,8 @@ Static checks (no server needed):
   4. openapi.yaml is what scripts/gen-openapi.py generates now (skip with --skip-stale, e.g. when the installed
      botocore differs from the one the spec was generated with).
 
---live sends real requests with curl (state-changing, and it deletes the registry's signing configuration: use a
-throwaway `signet serve --in-memory`) and validates each
+--live sends real requests with curl, SigV4-signed with the built-in `test`/`test` key (state-changing, and it
+deletes the registry's signing configuration: use a throwaway `signet serve --in-memory`, auth on) and validates each
 response against the spec: status declared, Content-Type, x-amzn-RequestId, body against the schema
 (jsonschema, draft 2020-12), and for errors that the code is one of the response's x-signet-error-types (ECR: the
 body's __type, equal to X-Amzn-ErrorType; Signer: X-Amzn-ErrorType, with a `{"message"}`-only body). The Signer
@@ -243,6 +243,18 @@ class Live:
                 command += ["-H", f"{name}: {value}"]
             if body is not None:
                 command += ["-H", f"Content-Type: {content_type}", "--data-binary", "@-"]
+            # ECR and Signer requests are SigV4-signed with the built-in key, by botocore as the SDKs sign them (curl's
+            # own --aws-sigv4 signs percent-encoded ARN paths and repeated query parameters differently), as every
+            # request to a default `signet serve` must be; a request that brings its own Authorization is sent as is
+            if not any(name.lower() == "authorization" for name in (headers or {})) and not path.startswith(("/_signet", "/metrics", "/v2")):
+                import botocore.auth, botocore.awsrequest, botocore.credentials
+                service = "signer" if path.startswith(("/signing-", "/tags/", "/revocations")) else "ecr"
+                signed = botocore.awsrequest.AWSRequest(
+                    method=method, url=self.base + path, data=None if body is None else json.dumps(body).encode(),
+                    headers={**(headers or {}), **({} if body is None else {"Content-Type": content_type})})
+                botocore.auth.SigV4Auth(botocore.credentials.Credentials("test", "test"), service, "us-east-1").add_auth(signed)
+                for name in ("Authorization", "X-Amz-Date"):
+                    command += ["-H", f"{name}: {signed.headers[name]}"]
             result = subprocess.run(command + [self.base + path], input=None if body is None else json.dumps(body),
                                     capture_output=True, text=True, check=True)
             response_headers = {}
