@@ -47,7 +47,7 @@ public enum JWSSigner {
             + "\"com.amazonaws.signer.signingJob\":\(jsonString(attributes.signingJobArn))}"
         let protectedB64 = Base64URL.encode(Data(protected.utf8))
         let payloadB64 = Base64URL.encode(payload)
-        let signature = signer.signature(for: Data("\(protectedB64).\(payloadB64)".utf8))
+        let signature = try signer.signature(for: Data("\(protectedB64).\(payloadB64)".utf8))
         let x5c = x5c ?? x5cJSON(chain)
         let envelope =
             "{\"payload\":\"\(payloadB64)\",\"protected\":\"\(protectedB64)\","
@@ -62,11 +62,8 @@ public enum JWSSigner {
     }
 
     static func jsonString(_ text: String) -> String {
-        // ARNs, the usual input, need no escaping: quote them without a JSONSerialization round trip
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            return "\"\(text)\""
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        var out: [UInt8] = []
+        JSONString.append(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -30,7 +30,7 @@ public struct P384FastSigner: Sendable {
     }
 
     /// An ES384 signature of `message` (SHA-384, then ECDSA with a random nonce).
-    public func signature(for message: some DataProtocol) -> P384.Signing.ECDSASignature {
+    public func signature(for message: some DataProtocol) throws -> P384.Signing.ECDSASignature {
         var generator = SystemRandomNumberGenerator()
         let digest = Array(SHA384.hash(data: message))
         while true {
@@ -39,8 +39,7 @@ public struct P384FastSigner: Sendable {
                 withUnsafeBytes(of: generator.next() as UInt64) { nonce.replaceSubrange(index..<index + 8, with: $0) }
             }
             if let raw = Self.sign(digest: digest, privateScalar: d, nonce: nonce) {
-                // r and s are 48 bytes each: the initializer accepts any 96 bytes
-                return try! P384.Signing.ECDSASignature(rawRepresentation: raw)
+                return try P384.Signing.ECDSASignature(rawRepresentation: raw)  // r‖s, 96 bytes
             }
         }
     }
