@@ -62,7 +62,7 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     /// The AWS surfaces, the health check, and the `/v2/` GETs whose answers are small documents already in
     /// memory (the base, manifests, tag lists, referrers); never a blob, an upload or a layer download, which stream.
     static func isControlPlane(_ head: HTTPRequest) -> Bool {
-        guard head.method != .head, head.headerFields[.expect] == nil, let target = head.path else { return false }
+        guard head.method != .head, !head.headerFields.has(.expect), let target = head.path else { return false }
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         if head.method == .post && (path == "/" || path.hasPrefix("/ecr/")) { return true }
         if path.hasPrefix("/v2/") {
@@ -122,7 +122,7 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         let logger = self.logger
         let channel = context.channel
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let closeAfter = head.headerFields[.connection].map { $0.lowercased().contains("close") } ?? false
+        let closeAfter = head.headerFields.value(.connection).map { $0.lowercased().contains("close") } ?? false
         Task {
             let requestContext = SignetRequestContext(source: .init(channel: channel, logger: logger))
             var response = await responder(Request(head: head, body: .init(buffer: body)), requestContext)
@@ -137,7 +137,7 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
             let (head, bytes) = (response.head, collector.buffer)
             channel.eventLoop.execute {
                 let (handler, context) = loopBound.value
-                handler.finish(context: context, head: head, body: bytes, close: closeAfter || head.headerFields[.connection] == "close")
+                handler.finish(context: context, head: head, body: bytes, close: closeAfter || head.headerFields.value(.connection) == "close")
             }
         }
     }
@@ -145,7 +145,7 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     private func finish(context: ChannelHandlerContext, head: HTTPResponse, body: ByteBuffer, close: Bool) {
         guard !removed else { return }
         var head = head
-        if head.headerFields[.contentLength] == nil { head.headerFields[.contentLength] = String(body.readableBytes) }
+        if !head.headerFields.has(.contentLength) { head.headerFields[.contentLength] = String(body.readableBytes) }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         if close {

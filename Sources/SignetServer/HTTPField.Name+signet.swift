@@ -15,3 +15,21 @@ extension HTTPField.Name {
     static let wwwAuthenticate = Self("WWW-Authenticate")!
     static let link = Self("Link")!
 }
+
+extension HTTPFields {
+    /// What `self[name]` gives (repeated fields joined with ", "), without the subscript's lazy join for the usual
+    /// case of one field: the subscript showed in the profile of every control-plane request.
+    func value(_ name: HTTPField.Name) -> String? {
+        var found: String?
+        for field in self where field.name == name {
+            if found != nil { return self[name] }
+            found = field.value
+        }
+        return found
+    }
+
+    /// Whether a field `name` is present.
+    func has(_ name: HTTPField.Name) -> Bool {
+        contains { $0.name == name }
+    }
+}

@@ -59,6 +59,24 @@ struct ProtocolTests {
         }
     }
 
+    /// Request ids: UUID version 4 text, never repeated within a process.
+    @Test func requestIdsAreUniqueVersion4UUIDs() {
+        var seen = Set<String>()
+        for _ in 0..<20_000 {
+            let id = RequestID.make()
+            #expect(id.count == 36)
+            seen.insert(id)
+        }
+        #expect(seen.count == 20_000)
+        let sample = RequestID.make()
+        let parts = sample.split(separator: "-").map(\.count)
+        #expect(parts == [8, 4, 4, 4, 12])
+        #expect(sample == sample.lowercased())
+        #expect(Array(sample)[14] == "4")
+        #expect("89ab".contains(Array(sample)[19]))
+        #expect(UUID(uuidString: sample) != nil)
+    }
+
     @Test func everyResponseCarriesARequestId() async throws {
         try await withServer(.inMemory) { client, _ in
             let ok = try await client.ecr("DescribeRegistry")

@@ -62,4 +62,48 @@ struct SigV4CanonicalFormTests {
         #expect(odd.signedHeaders == "b")
         #expect(SigV4Verifier.authorizationParameters("AWS4-HMAC-SHA256").credential == nil)
     }
+
+    /// The verifier's pre-keyed HMAC must be HMAC-SHA256 exactly (RFC 2104), for every key length it accepts.
+    @Test func keyedHMACIsHMACSHA256() {
+        var generator = SystemRandomNumberGenerator()
+        for keyLength in [0, 1, 31, 32, 33, 63, 64] {
+            for messageLength in [0, 1, 55, 56, 63, 64, 65, 200, 1000] {
+                let key = SymmetricKey(data: (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                let message = (0..<messageLength).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let expected = Data(HMAC<SHA256>.authenticationCode(for: message, using: key))
+                let actual = message.withUnsafeBytes { Data(KeyedHMAC(key: key).authenticationCode(for: $0)) }
+                #expect(actual == expected, "key \(keyLength) bytes, message \(messageLength) bytes")
+            }
+        }
+        // RFC 4231 test case 2
+        let rfc = KeyedHMAC(key: SymmetricKey(data: Data("Jefe".utf8)))
+        let code = Array("what do ya want for nothing?".utf8).withUnsafeBytes { rfc.authenticationCode(for: $0) }
+        #expect(SigV4.hex(code) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    /// A credential resolved once is served from the cache: the same answers, including every refusal that comes after
+    /// the key is known (session token, service, date, signature).
+    @Test func cachedCredentialsAreCheckedLikeNewOnes() throws {
+        let date = Date(timeIntervalSince1970: 1_764_460_800)
+        let verifier = SigV4Verifier(keys: [
+            AccessKey(accessKeyId: "test", secretAccessKey: "test", accountId: "123456789012"),
+            AccessKey(accessKeyId: "temp", secretAccessKey: "s", accountId: "210987654321", sessionToken: "tok"),
+        ])
+        let request = SigV4.Request(
+            method: "POST", path: "/", query: "", headers: [("Host", "localhost")], payloadHash: SigV4.hex(SHA256.hash(data: Data())))
+        func signed(_ key: String, _ secret: String, token: String? = nil, service: String = "ecr") -> SigV4.Request {
+            var copy = request
+            copy.headers += SigV4.sign(request, accessKey: key, secret: secret, sessionToken: token, region: "us-east-1", service: service, date: date)
+            return copy
+        }
+        for _ in 0..<3 {
+            #expect(try verifier.verify(signed("test", "test"), service: "ecr", now: date).0.accountId == "123456789012")
+            #expect(throws: SigV4Failure.invalidSignature(SigV4Verifier.mismatch)) { _ = try verifier.verify(signed("test", "wrong"), service: "ecr", now: date) }
+            #expect(throws: SigV4Failure.wrongService(expected: "signer")) { _ = try verifier.verify(signed("test", "test"), service: "signer", now: date) }
+            #expect(try verifier.verify(signed("temp", "s", token: "tok"), service: "ecr", now: date).0.accountId == "210987654321")
+            #expect(throws: SigV4Failure.unrecognizedClient) { _ = try verifier.verify(signed("temp", "s"), service: "ecr", now: date) }
+            #expect(throws: SigV4Failure.unrecognizedClient) { _ = try verifier.verify(signed("nobody", "x"), service: "ecr", now: date) }
+            #expect(throws: SigV4Failure.self) { _ = try verifier.verify(signed("test", "test"), service: "ecr", now: date.addingTimeInterval(901)) }
+        }
+    }
 }

@@ -59,6 +59,23 @@ struct WireTests {
         #expect(decodeError(#"{"name":"x","unknown":true}"#) == nil)
     }
 
+    /// `{}` is decoded without JSONDecoder when every member is optional; the outcome is JSONDecoder's either way.
+    @Test func anEmptyObjectDecodesAsJSONDecoderWouldDecodeIt() throws {
+        struct AllOptional: Decodable, Equatable {
+            var registryId: String?
+            var maxResults: Int?
+            var names: [String]?
+        }
+        for body in ["{}", " { } ", "\n{\t}\r\n", "", "  "] {
+            #expect(try AWSJSON.decode(AllOptional.self, from: ByteBuffer(string: body)) == AllOptional(), "\(body)")
+        }
+        #expect(decodeError("{}")?.message == "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null")
+        #expect(decodeError(" { } ")?.code == "ValidationException")
+        for malformed in ["{}}", "{{}", "}{", "{", "{}{}", "[]", "{} x"] {
+            #expect(throws: AWSError.self, "\(malformed)") { _ = try AWSJSON.decode(AllOptional.self, from: ByteBuffer(string: malformed)) }
+        }
+    }
+
     @Test func outputIsDeterministicWithEpochSeconds() throws {
         struct Output: Encodable {
             var zeta = "/a/b"

@@ -24,7 +24,7 @@ struct ECRController: Sendable {
     func addRoutes(to router: Router<SignetRequestContext>) {
         let dispatcher = makeDispatcher()
         router.post("/") { request, context in
-            let target = request.headers[.xAmzTarget]
+            let target = request.headers.value(.xAmzTarget)
             let operation = target.flatMap { $0.hasPrefix(Self.targetPrefix) ? String($0.dropFirst(Self.targetPrefix.count)) : nil }
             guard let operation else { throw AWSError.unknownOperation(target) }
             return try await Self.respond(dispatcher, operation: operation, request: request, context: context)

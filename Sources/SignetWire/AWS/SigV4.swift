@@ -131,15 +131,31 @@ public enum SigV4 {
         let a = name.utf8
         let b = lower.utf8
         guard a.count == b.count else { return false }
+        // over contiguous UTF-8 (what HTTP header strings are): this runs for every header of every signed request
+        let fast = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in
+                for index in 0..<x.count {
+                    let byte = x[index]
+                    if (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) != y[index] { return false }
+                }
+                return true
+            }
+        }
+        if let fast, let result = fast { return result }
         return zip(a, b).allSatisfy { x, y in (x >= 0x41 && x <= 0x5A ? x + 0x20 : x) == y }
     }
 
     /// Appends the value trimmed, with inner runs of whitespace collapsed to one space.
     static func appendTrimmed(_ value: String, to out: inout [UInt8]) {
+        if let done = value.utf8.withContiguousStorageIfAvailable({ appendTrimmed($0, to: &out) }) { return done }
+        appendTrimmed(Array(value.utf8), to: &out)
+    }
+
+    private static func appendTrimmed<Bytes: Collection<UInt8>>(_ value: Bytes, to out: inout [UInt8]) {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var pendingSpace = false
         var wroteAny = false
-        for byte in value.utf8 {
+        for byte in value {
             if isSpace(byte) {
                 pendingSpace = wroteAny
             } else {
@@ -166,7 +182,7 @@ public enum SigV4 {
         out.append(0x0A)
         out.append(contentsOf: scope.utf8)
         out.append(0x0A)
-        appendHex(SHA256.hash(data: canonicalRequest), to: &out)
+        appendHex(canonicalRequest.withUnsafeBytes { SHA256.hash(data: $0) }, to: &out)
         return out
     }
 
@@ -179,19 +195,16 @@ public enum SigV4 {
     }
 
     public static func signature(stringToSign: String, key: SymmetricKey) -> String {
-        hex(signatureBytes(stringToSign: Array(stringToSign.utf8), hmac: HMAC<SHA256>(key: key)))
+        hex(signatureBytes(stringToSign: Array(stringToSign.utf8), hmac: KeyedHMAC(key: key)))
     }
 
-    /// The signature's raw bytes, from an HMAC already keyed with the signing key (keying it costs two hash
-    /// blocks, so the verifier keeps a keyed one per signing key and copies it).
-    static func signatureBytes(stringToSign: [UInt8], hmac: HMAC<SHA256>) -> HashedAuthenticationCode<SHA256> {
-        var hmac = hmac
-        hmac.update(data: stringToSign)
-        return hmac.finalize()
+    /// The signature's raw bytes, from an HMAC already keyed with the signing key.
+    static func signatureBytes(stringToSign: [UInt8], hmac: KeyedHMAC) -> SHA256.Digest {
+        stringToSign.withUnsafeBytes { hmac.authenticationCode(for: $0) }
     }
 
     /// Whether the lowercase hex of `expected` equals `provided` (hex digits in either case), in constant time.
-    static func constantTimeHexEquals(_ expected: HashedAuthenticationCode<SHA256>, _ provided: String) -> Bool {
+    static func constantTimeHexEquals(_ expected: SHA256.Digest, _ provided: String) -> Bool {
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
         appendHex(expected, to: &hex)
@@ -233,7 +246,11 @@ public enum SigV4 {
 
     /// Parses `yyyyMMdd'T'HHmmss'Z'` by hand (a `DateFormatter` per request costs more than the whole signature check).
     public static func parseAmzDate(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ parseAmzDate(bytes: $0) }) { return parsed }
+        return Array(text.utf8).withUnsafeBufferPointer { parseAmzDate(bytes: $0) }
+    }
+
+    private static func parseAmzDate(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
@@ -320,5 +337,44 @@ public enum SigV4 {
 
     static func percentDecode(_ text: String) -> String {
         text.removingPercentEncoding ?? text
+    }
+}
+
+/// HMAC-SHA256 with its key already applied: the SHA-256 states after the inner (`K ⊕ ipad`) and outer (`K ⊕ opad`)
+/// key blocks (RFC 2104), so a signature costs the message's blocks and one more, not the two blocks of keying.
+/// The verifier keeps one per signing key; `HMAC<SHA256>` was copied and fed through `DataProtocol` per request.
+///
+/// `@unchecked Sendable`: swift-crypto does not mark `SHA256` Sendable, but it is a copy-on-write value; the states
+/// here are never mutated in place, only copied and the copies updated (which copies the context first).
+struct KeyedHMAC: @unchecked Sendable {
+    private let inner: SHA256
+    private let outer: SHA256
+
+    /// `key` of at most 64 bytes (a SigV4 signing key has 32).
+    init(key: SymmetricKey) {
+        precondition(key.bitCount <= 512, "KeyedHMAC keys are at most one SHA-256 block")
+        var innerBlock = [UInt8](repeating: 0x36, count: 64)
+        var outerBlock = [UInt8](repeating: 0x5C, count: 64)
+        key.withUnsafeBytes { bytes in
+            for (index, byte) in bytes.enumerated() {
+                innerBlock[index] ^= byte
+                outerBlock[index] ^= byte
+            }
+        }
+        var inner = SHA256()
+        innerBlock.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        var outer = SHA256()
+        outerBlock.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        self.inner = inner
+        self.outer = outer
+    }
+
+    func authenticationCode(for message: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var inner = self.inner
+        inner.update(bufferPointer: message)
+        let innerDigest = inner.finalize()
+        var outer = self.outer
+        innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize()
     }
 }

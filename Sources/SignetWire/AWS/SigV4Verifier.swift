@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// One access key Signet accepts.
 public struct AccessKey: Sendable, Equatable, Decodable {
@@ -49,8 +50,9 @@ public enum SigV4Failure: Error, Sendable, Equatable {
 /// Verifies SigV4-signed requests (header and presigned-query forms) against known access keys.
 public struct SigV4Verifier: Sendable {
     public let keys: [String: AccessKey]
-    /// Derived signing keys by access key, date, region and service (four HMACs saved per request).
-    private let signingKeys = SigningKeyCache()
+    /// What a credential string resolves to once its key is known: the key, the parsed scope and the derived signing
+    /// key (four HMACs saved per request, and the parsing and lookups before them).
+    private let credentials = CredentialCache()
     /// Largest allowed difference between the request's date and now.
     public static let clockSkew: TimeInterval = 15 * 60
 
@@ -88,29 +90,40 @@ public struct SigV4Verifier: Sendable {
     /// The `Credential`, `Signature` and `SignedHeaders` of `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`
     /// (parsed over UTF-8 bytes: this runs for every request; the last of a repeated parameter wins).
     static func authorizationParameters(_ header: String) -> (credential: String?, signature: String?, signedHeaders: String?) {
+        if let parsed = header.utf8.withContiguousStorageIfAvailable({ authorizationParameters(bytes: $0) }) { return parsed }
+        return Array(header.utf8).withUnsafeBufferPointer { authorizationParameters(bytes: $0) }
+    }
+
+    private static func authorizationParameters(bytes: UnsafeBufferPointer<UInt8>) -> (credential: String?, signature: String?, signedHeaders: String?) {
         var result: (credential: String?, signature: String?, signedHeaders: String?) = (nil, nil, nil)
-        let utf8 = header.utf8
-        var index = utf8.index(utf8.startIndex, offsetBy: SigV4.algorithm.utf8.count)
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-        while index != utf8.endIndex {
+        func named(_ range: Range<Int>, _ name: StaticString) -> Bool {
+            guard range.count == name.utf8CodeUnitCount else { return false }
+            let expected = name.utf8Start
+            for (offset, index) in range.enumerated() where bytes[index] != expected[offset] { return false }
+            return true
+        }
+        let end = bytes.count
+        var index = min(SigV4.algorithm.utf8.count, end)
+        while index != end {
             // one `name=value` piece up to the next comma, blanks around it skipped
-            while index != utf8.endIndex, isBlank(utf8[index]) || utf8[index] == UInt8(ascii: ",") { index = utf8.index(after: index) }
+            while index != end, isBlank(bytes[index]) || bytes[index] == UInt8(ascii: ",") { index += 1 }
             let nameStart = index
-            var equals: String.UTF8View.Index?
-            while index != utf8.endIndex, utf8[index] != UInt8(ascii: ",") {
-                if equals == nil, utf8[index] == UInt8(ascii: "=") { equals = index }
-                index = utf8.index(after: index)
+            var equals: Int?
+            while index != end, bytes[index] != UInt8(ascii: ",") {
+                if equals == nil, bytes[index] == UInt8(ascii: "=") { equals = index }
+                index += 1
             }
             var valueEnd = index
-            while let equals, valueEnd > equals, isBlank(utf8[utf8.index(before: valueEnd)]) { valueEnd = utf8.index(before: valueEnd) }
-            guard let equals, utf8.index(after: equals) < valueEnd else { continue }
-            let name = utf8[nameStart..<equals]
-            let value = String(Substring(utf8[utf8.index(after: equals)..<valueEnd]))
-            if name.elementsEqual("Credential".utf8) {
+            while let equals, valueEnd > equals, isBlank(bytes[valueEnd - 1]) { valueEnd -= 1 }
+            guard let equals, equals + 1 < valueEnd else { continue }
+            let name = nameStart..<equals
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<valueEnd]), as: UTF8.self)
+            if named(name, "Credential") {
                 result.credential = value
-            } else if name.elementsEqual("Signature".utf8) {
+            } else if named(name, "Signature") {
                 result.signature = value
-            } else if name.elementsEqual("SignedHeaders".utf8) {
+            } else if named(name, "SignedHeaders") {
                 result.signedHeaders = value
             }
         }
@@ -164,10 +177,20 @@ public struct SigV4Verifier: Sendable {
         credential: String, signature: String, signedHeaders: [String], amzDate: String, token: String?, request: SigV4.Request,
         excludedQuery: Set<String>, service: String, now: Date, expires: TimeInterval?
     ) throws(SigV4Failure) -> (AccessKey, CredentialScope) {
-        guard let scope = CredentialScope(credential: credential) else {
-            throw .incompleteSignature("Credential should be of the form 'AccessKeyId/yyyyMMdd/region/service/aws4_request'. Credential=\(credential)")
+        let resolved: CredentialCache.Entry
+        if let cached = credentials.entry(for: credential) {
+            resolved = cached
+        } else {
+            guard let scope = CredentialScope(credential: credential) else {
+                throw .incompleteSignature("Credential should be of the form 'AccessKeyId/yyyyMMdd/region/service/aws4_request'. Credential=\(credential)")
+            }
+            guard let key = keys[scope.accessKeyId] else { throw .unrecognizedClient }
+            resolved = CredentialCache.Entry(
+                key: key, scope: scope, scopeText: "\(scope.date)/\(scope.region)/\(scope.service)/aws4_request",
+                hmac: KeyedHMAC(key: SigV4.signingKey(secret: key.secretAccessKey, date: scope.date, region: scope.region, service: scope.service)))
+            credentials.insert(resolved, for: credential)
         }
-        guard let key = keys[scope.accessKeyId] else { throw .unrecognizedClient }
+        let (key, scope) = (resolved.key, resolved.scope)
         if key.sessionToken != token { throw .unrecognizedClient }
         guard scope.service == service else { throw .wrongService(expected: service) }
         guard let date = SigV4.parseAmzDate(amzDate), amzDate.hasPrefix(scope.date) else {
@@ -186,18 +209,17 @@ public struct SigV4Verifier: Sendable {
         guard signedHeaders.contains("host") else {
             throw .invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.")
         }
-        let hmac = signingKeys.hmac(for: key, scope: scope)
-        let scopeText = "\(scope.date)/\(scope.region)/\(scope.service)/aws4_request"
         // Clients differ in details the signature cannot tell apart: whether the path was normalized before
         // signing, and (presigned URLs) whether the session token was added before or after signing.
-        var exclusions = [excludedQuery]
-        if !excludedQuery.isEmpty { exclusions.append(excludedQuery.union(["X-Amz-Security-Token"])) }
-        let normalizations = SigV4.isNormalized(request.path) ? [true] : [true, false]
-        for excluded in exclusions {
-            for normalize in normalizations {
+        let alternatives = !SigV4.isNormalized(request.path)
+        for round in 0..<2 {
+            if round == 1 && excludedQuery.isEmpty { break }
+            let excluded = round == 0 ? excludedQuery : excludedQuery.union(["X-Amz-Security-Token"])
+            for normalize in [true, false] {
+                if !normalize && !alternatives { break }
                 let canonical = SigV4.canonicalRequestBytes(request, signedHeaders: signedHeaders, normalizePath: normalize, excludingQuery: excluded)
-                let stringToSign = SigV4.stringToSignBytes(amzDate: amzDate, scope: scopeText, canonicalRequest: canonical)
-                let expected = SigV4.signatureBytes(stringToSign: stringToSign, hmac: hmac)
+                let stringToSign = SigV4.stringToSignBytes(amzDate: amzDate, scope: resolved.scopeText, canonicalRequest: canonical)
+                let expected = SigV4.signatureBytes(stringToSign: stringToSign, hmac: resolved.hmac)
                 if SigV4.constantTimeHexEquals(expected, signature) { return (key, scope) }
             }
         }
@@ -214,29 +236,27 @@ public struct SigV4Verifier: Sendable {
     }
 }
 
-/// A small cache of derived signing keys, each kept as an HMAC already keyed with it; it is cleared when it grows
-/// past a bound (a new date every day).
-final class SigningKeyCache: @unchecked Sendable {
-    private struct ID: Hashable {
-        let accessKeyId: String
-        let date: String
-        let region: String
-        let service: String
+/// Credentials already resolved, by their `Credential` string; cleared when it grows past a bound (a new date
+/// every day). Only credentials of known keys get in.
+final class CredentialCache: Sendable {
+    struct Entry: Sendable {
+        let key: AccessKey
+        let scope: CredentialScope
+        /// `date/region/service/aws4_request`, as the string to sign has it.
+        let scopeText: String
+        let hmac: KeyedHMAC
     }
 
-    // `keys` is only touched while `lock` is held.
-    private let lock = NSLock()
-    private var keys: [ID: HMAC<SHA256>] = [:]
+    private let entries = Mutex<[String: Entry]>([:])
 
-    func hmac(for key: AccessKey, scope: CredentialScope) -> HMAC<SHA256> {
-        let id = ID(accessKeyId: key.accessKeyId, date: scope.date, region: scope.region, service: scope.service)
-        if let cached = lock.withLock({ keys[id] }) { return cached }
-        let derived = HMAC<SHA256>(
-            key: SigV4.signingKey(secret: key.secretAccessKey, date: scope.date, region: scope.region, service: scope.service))
-        lock.withLock {
-            if keys.count > 1024 { keys.removeAll() }
-            keys[id] = derived
+    func entry(for credential: String) -> Entry? {
+        entries.withLock { $0[credential] }
+    }
+
+    func insert(_ entry: Entry, for credential: String) {
+        entries.withLock {
+            if $0.count > 1024 { $0.removeAll() }
+            $0[credential] = entry
         }
-        return derived
     }
 }
