@@ -14,9 +14,13 @@ import Darwin
 public struct FileSystemBlobStore: BlobStore {
     private let directory: DataDirectory
     private let openUploads = UploadFiles()
+    /// `<data-dir>/blobs/sha256`, as a path: every blob lookup builds its path from it (with `URL`, building the
+    /// path was most of a lookup's cost, ~4 % of the signing engine's CPU).
+    private let blobsPath: String
 
     public init(directory: DataDirectory) {
         self.directory = directory
+        self.blobsPath = directory.blobsURL.path
     }
 
     /// File descriptors of uploads in progress (an upload is written by one request at a time).
@@ -30,7 +34,13 @@ public struct FileSystemBlobStore: BlobStore {
     func uploadURL(_ id: String) -> URL { directory.tmpURL.appendingPathComponent("upload-\(id)") }
 
     func url(for digest: Digest) -> URL {
-        directory.blobsURL.appendingPathComponent(String(digest.hex.prefix(2)), isDirectory: true).appendingPathComponent(digest.hex)
+        URL(fileURLWithPath: path(for: digest), isDirectory: false)
+    }
+
+    /// `<data-dir>/blobs/sha256/<first two hex digits>/<hex>`.
+    func path(for digest: Digest) -> String {
+        let hex = digest.hex
+        return blobsPath + "/" + hex.prefix(2) + "/" + hex
     }
 
     public func contains(_ digest: Digest) -> Bool {
@@ -42,7 +52,7 @@ public struct FileSystemBlobStore: BlobStore {
     public func size(of digest: Digest) -> Int64? {
         guard digest.algorithm == "sha256" else { return nil }
         var info = stat()
-        guard stat(url(for: digest).path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard stat(path(for: digest), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Int64(info.st_size)
     }
 
@@ -60,7 +70,7 @@ public struct FileSystemBlobStore: BlobStore {
 
     public func read(_ digest: Digest) -> Data? {
         guard digest.algorithm == "sha256" else { return nil }
-        return FileManager.default.contents(atPath: url(for: digest).path)
+        return FileManager.default.contents(atPath: path(for: digest))
     }
 
     public func delete(_ digest: Digest) -> Bool {
@@ -70,7 +80,7 @@ public struct FileSystemBlobStore: BlobStore {
 
     public func content(of digest: Digest) -> BlobContent? {
         guard let size = size(of: digest) else { return nil }
-        return .file(path: url(for: digest).path, size: size)
+        return .file(path: path(for: digest), size: size)
     }
 
     public func beginUpload(_ id: String) async throws {

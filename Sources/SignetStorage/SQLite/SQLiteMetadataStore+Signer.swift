@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 public import SignetDomain
 
 /// Signing profiles live in the same database as the registry, one JSON document per profile.
@@ -10,7 +11,8 @@ extension SQLiteMetadataStore: SignerStore {
                 db.cachedStatement(sql: "SELECT profile FROM signing_profile WHERE account = ? AND region = ? AND name = ?"),
                 arguments: [registry.account.value, registry.region.value, name.value])
         }
-        return try json.map { try JSONDecoder().decode(SigningProfile.self, from: $0) }
+        guard let json else { return nil }
+        return try decodedProfiles.decode(json, key: "\(registry.account)/\(registry.region)/\(name)")
     }
 
     public func signingProfiles(in registry: RegistryKey) async throws -> [SigningProfile] {
@@ -89,5 +91,22 @@ extension SQLiteMetadataStore: SignerStore {
             counts[RegistryKey(account: AccountID(trusted: row.account), region: Region(row.region))] = row.count
         }
         return counts
+    }
+}
+
+/// Signing profiles as last decoded, by registry and name, with the stored JSON they came from: a lookup still reads
+/// the row (the database stays the only truth), and decodes it only when its bytes changed. Managed signing reads
+/// its profile for every signature, and decoding it was ~3 % of the engine's CPU.
+final class DecodedProfiles: Sendable {
+    private let entries = Mutex<[String: (json: Data, profile: SigningProfile)]>([:])
+
+    func decode(_ json: Data, key: String) throws -> SigningProfile {
+        if let entry = entries.withLock({ $0[key] }), entry.json == json { return entry.profile }
+        let profile = try JSONDecoder().decode(SigningProfile.self, from: json)
+        entries.withLock {
+            if $0.count > 1024 { $0.removeAll() }
+            $0[key] = (json, profile)
+        }
+        return profile
     }
 }

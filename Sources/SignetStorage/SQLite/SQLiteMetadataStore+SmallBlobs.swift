@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import SignetDomain
+import SignetDomain
 
 /// Small blobs kept in the database (``DataDirectoryBlobStore`` decides which): a row written in a group-committed
 /// transaction instead of a file created, fsynced, renamed and its directory fsynced.

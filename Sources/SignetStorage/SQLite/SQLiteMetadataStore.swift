@@ -11,6 +11,7 @@ public struct SQLiteMetadataStore: MetadataStore {
     let pool: DatabasePool
     /// Every mutation goes through here: concurrent writes share a commit (``GroupCommit``).
     let committer: GroupCommit
+    let decodedProfiles = DecodedProfiles()
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String) throws {
