@@ -59,6 +59,29 @@ public protocol MetadataStore: Sendable {
     func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws
     /// Every IN_PROGRESS status, across registries: the managed-signing work that survived a restart.
     func pendingSigningWork() async throws -> [PendingSignature]
+
+    /// Whether this store's transactions are ``SignatureRecordingTransaction``s (managed signing then stores a
+    /// signature in one transaction; otherwise job, envelope and manifest are written one after the other).
+    var recordsSignaturesInTransactions: Bool { get }
+}
+
+extension MetadataStore {
+    public var recordsSignaturesInTransactions: Bool { false }
+}
+
+/// A transaction that can also write what a managed signature stores beside its manifest: its signing job (with the
+/// signature count) and its envelope blob. The SQLite store's transactions can — its signer store and small blobs live
+/// in the same database — so a signature there is one atomic write.
+public protocol SignatureRecordingTransaction: MetadataTransaction {
+    func insertSigningJob(_ job: SigningJob) throws
+    /// Stores `bytes` as the small blob `digest` (nothing happens if it is there already).
+    func putSmallBlob(_ bytes: Data, digest: Digest) throws
+}
+
+/// ``RegistryService/storeManagedSignature(_:envelope:job:repository:registry:pushedBy:updatingStatus:)`` on a store
+/// whose transactions do not record signatures.
+public struct SignatureRecordingUnavailable: Error {
+    public init() {}
 }
 
 /// The reads and the write a ``MetadataStore/transaction(_:)`` body may make (synchronous: a transaction never
@@ -106,6 +129,14 @@ public protocol BlobStore: Sendable {
     /// Makes the upload's bytes the blob `digest` (durably: fsync, then rename).
     func finishUpload(_ id: String, as digest: Digest) async throws
     func abortUpload(_ id: String) async throws
+
+    /// Whether small blobs live in the metadata store's database, where a ``SignatureRecordingTransaction`` writes
+    /// them (the data directory's blob store over the SQLite store it was made with).
+    var storesSmallBlobsWithMetadata: Bool { get }
+}
+
+extension BlobStore {
+    public var storesSmallBlobsWithMetadata: Bool { false }
 }
 
 /// How a stored blob can be read.

@@ -93,6 +93,20 @@ extension SignerService {
         _ payload: Data, format: String, profile: SigningProfile, caller: CallerIdentity,
         storingEnvelope: (@Sendable (Data) async throws -> Void)? = nil
     ) async throws -> SignedPayload {
+        let signed = try await makeSignature(payload, format: format, profile: profile, caller: caller)
+        if let storingEnvelope {
+            async let recorded: Void = store.insertSigningJob(signed.job)
+            try await storingEnvelope(signed.envelope)
+            try await recorded
+        } else {
+            try await store.insertSigningJob(signed.job)
+        }
+        return signed
+    }
+
+    /// SignPayload's checks, signature and job, without recording the job: the caller records it (managed signing
+    /// writes it in the transaction that stores the signature, ``RegistryService/storeManagedSignature``).
+    public func makeSignature(_ payload: Data, format: String, profile: SigningProfile, caller: CallerIdentity) async throws -> SignedPayload {
         guard let payloadSigner else { throw SignerError.validation("Signing is not available") }
         guard format == "application/vnd.cncf.notary.payload.v1+json" else {
             throw SignerError.validation("Payload format \(format) is not supported. The single valid format is application/vnd.cncf.notary.payload.v1+json")
@@ -114,13 +128,6 @@ extension SignerService {
             payload: payload, profile: profile,
             attributes: SignatureAttributes(
                 signingTime: signingTime, expiry: job.signatureExpiresAt, profileVersionArn: profile.versionArn, jobArn: job.arn))
-        if let storingEnvelope {
-            async let recorded: Void = store.insertSigningJob(job)
-            try await storingEnvelope(envelope)
-            try await recorded
-        } else {
-            try await store.insertSigningJob(job)
-        }
         return SignedPayload(
             job: job, envelope: envelope,
             metadata: ["com.amazonaws.signer.signingProfileVersion": profile.versionArn, "com.amazonaws.signer.signingJob": job.arn])

@@ -57,6 +57,9 @@ public struct DataDirectoryBlobStore: BlobStore {
         return try database.smallBlob(digest).map { .bytes($0) }
     }
 
+    /// Its small blobs are rows of the database its metadata store writes.
+    public var storesSmallBlobsWithMetadata: Bool { true }
+
     public func beginUpload(_ id: String) async throws { try await files.beginUpload(id) }
     public func appendToUpload(_ id: String, _ bytes: Data) async throws { try await files.appendToUpload(id, bytes) }
     public func finishUpload(_ id: String, as digest: Digest) async throws { try await files.finishUpload(id, as: digest) }

@@ -43,13 +43,16 @@ extension SQLiteMetadataStore: SignerStore {
 
     public func insertSigningJob(_ job: SigningJob) async throws {
         let json = try JSONEncoder().encode(job)
-        try await committer.write { db in
-            try db.cachedStatement(sql: "INSERT INTO signing_job (job_id, account, region, created_at, job) VALUES (?, ?, ?, ?, ?)")
-                .execute(arguments: [job.jobId, job.owner, job.region, job.createdAt.timeIntervalSince1970, json])
-            try db.cachedStatement(
-                sql: "INSERT INTO signature_count (account, region, n) VALUES (?, ?, 1) ON CONFLICT (account, region) DO UPDATE SET n = n + 1"
-            ).execute(arguments: [job.owner, job.region])
-        }
+        try await committer.write { db in try Self.insertSigningJob(job, json: json, db: db) }
+    }
+
+    /// The job's row and its count (``signatureCounts()``).
+    static func insertSigningJob(_ job: SigningJob, json: Data, db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO signing_job (job_id, account, region, created_at, job) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [job.jobId, job.owner, job.region, job.createdAt.timeIntervalSince1970, json])
+        try db.cachedStatement(
+            sql: "INSERT INTO signature_count (account, region, n) VALUES (?, ?, 1) ON CONFLICT (account, region) DO UPDATE SET n = n + 1"
+        ).execute(arguments: [job.owner, job.region])
     }
 
     public func updateSigningJob(_ job: SigningJob) async throws {

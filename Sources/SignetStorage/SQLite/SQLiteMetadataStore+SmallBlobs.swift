@@ -18,10 +18,12 @@ extension SQLiteMetadataStore {
     }
 
     func putSmallBlob(_ bytes: Data, as digest: Digest) async throws {
-        try await committer.write { db in
-            try db.cachedStatement(sql: "INSERT INTO small_blob (digest, content) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
-                .execute(arguments: [digest.description, bytes])
-        }
+        try await committer.write { db in try Self.putSmallBlob(bytes, as: digest, db: db) }
+    }
+
+    static func putSmallBlob(_ bytes: Data, as digest: Digest, db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO small_blob (digest, content) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
+            .execute(arguments: [digest.description, bytes])
     }
 
     func deleteSmallBlob(_ digest: Digest) async throws -> Bool {

@@ -203,8 +203,20 @@ public struct SQLiteMetadataStore: MetadataStore {
         try await committer.write { db in try body(Transaction(db: db)) }
     }
 
-    private struct Transaction: MetadataTransaction {
+    /// Managed signing writes a signature's job, envelope and manifest in one of these transactions.
+    public var recordsSignaturesInTransactions: Bool { true }
+
+    private struct Transaction: SignatureRecordingTransaction {
         let db: Database
+
+        func insertSigningJob(_ job: SigningJob) throws {
+            try SQLiteMetadataStore.insertSigningJob(job, json: try JSONEncoder().encode(job), db: db)
+        }
+
+        func putSmallBlob(_ bytes: Data, digest: Digest) throws {
+            guard bytes.count <= DataDirectoryBlobStore.smallBlobLimit else { throw DatabaseError(message: "blob too large for the database") }
+            try SQLiteMetadataStore.putSmallBlob(bytes, as: digest, db: db)
+        }
 
         func repository(_ name: RepositoryName, in registry: RegistryKey) throws -> Repository? {
             try SQLiteMetadataStore.repository(name, in: registry, db: db)
