@@ -111,6 +111,33 @@ struct ManagedSignatureWriteTests {
         #expect(try await setup2.database.signingStatuses(of: setup2.subject, repository: Self.name, registry: Self.registry).map(\.state) == [.inProgress])
     }
 
+    /// Signatures stored together are still all-or-nothing one by one: the one that cannot be stored leaves nothing,
+    /// the others are stored.
+    @Test func oneSignatureThatCannotBeStoredDoesNotStopTheOthers() async throws {
+        let setup = try await Self.setUp()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let config = try await setup.blobs.put(Data("{}".utf8))
+        let complete = SigningStatus(signingProfileArn: Self.arn, state: .complete, pushedBy: Self.registry.account.value)
+        let envelopes = (0..<3).map { Data(#"{"payload":"e30","protected":"e30","signature":"\#($0)"}"#.utf8) }
+        let gone = RepositoryName(trusted: "gone/app")
+        let signatures = envelopes.enumerated().map { index, envelope in
+            ManagedSignature(
+                manifest: Self.signature(of: setup.subject, envelope: envelope, config: config), envelope: envelope, job: Self.job("job-\(index)"),
+                repository: index == 1 ? gone : Self.name, registry: Self.registry, pushedBy: Self.registry.account, subject: setup.subject,
+                status: complete)
+        }
+        let results = try await setup.service.storeManagedSignatures(signatures)
+        #expect(results.map { (try? $0.get()) != nil } == [true, false, true])
+        #expect(throws: RegistryError.self) { try results[1].get() }
+        for (index, envelope) in envelopes.enumerated() {
+            let stored = index != 1
+            #expect((try await setup.blobs.read(Digest.sha256(of: envelope)) != nil) == stored)
+            #expect((try await setup.database.signingJob("job-\(index)", owner: Self.registry.account, region: Self.registry.region) != nil) == stored)
+        }
+        #expect(try await setup.database.signatureCounts() == [Self.registry: 2])
+        #expect(try await setup.database.signingStatuses(of: setup.subject, repository: Self.name, registry: Self.registry).map(\.state) == [.complete])
+    }
+
     /// Only the data directory's pairing writes signatures in one transaction; other pairings keep the three writes.
     @Test func otherStoresSayTheyCannot() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-signature-\(UUID().uuidString)")

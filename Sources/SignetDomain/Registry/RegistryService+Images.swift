@@ -145,9 +145,9 @@ extension RegistryService {
     }
 
     /// Managed signing's write, for stores whose transactions record signatures
-    /// (``MetadataStore/recordsSignaturesInTransactions``): the envelope blob, the signing job, the signature manifest
-    /// (a referrer of its subject, untagged) and the subject's new status, all in one transaction — one shared commit
-    /// instead of three one after the other, which is what bounded the engine's rate.
+    /// (``recordsSignaturesInOneTransaction``): the envelope blob, the signing job, the signature manifest (a referrer
+    /// of its subject, untagged) and the subject's new status, all in one transaction — one shared commit instead of
+    /// three one after the other, which is what bounded the engine's rate.
     ///
     /// The manifest's other blobs (its config) must exist already, as for any manifest; the envelope, which the
     /// manifest names as its layer, is written by the same transaction. Nothing is stored if any part fails.
@@ -155,27 +155,63 @@ extension RegistryService {
         _ manifestBytes: Data, envelope: Data, job: SigningJob, repository name: RepositoryName, registry: RegistryKey, pushedBy: AccountID,
         updatingStatus statusUpdate: (digest: Digest, status: SigningStatus)
     ) async throws -> StoredImage {
+        let signature = ManagedSignature(
+            manifest: manifestBytes, envelope: envelope, job: job, repository: name, registry: registry, pushedBy: pushedBy,
+            subject: statusUpdate.digest, status: statusUpdate.status)
+        return try await storeManagedSignatures([signature])[0].get()
+    }
+
+    /// Several managed signatures in one transaction, each in a savepoint of its own: one signature that cannot be
+    /// stored (its repository is gone, say) leaves nothing behind and does not keep the others from being stored.
+    /// Results are in the order of `signatures`. The engine stores the signatures it made together (one commit for
+    /// many; a commit waits for an fsync).
+    public func storeManagedSignatures(_ signatures: [ManagedSignature]) async throws -> [Result<StoredImage, any Error>] {
         guard recordsSignaturesInOneTransaction else { throw SignatureRecordingUnavailable() }
-        let digest = Digest.sha256(of: manifestBytes)
-        let envelopeDigest = Digest.sha256(of: envelope)
-        let manifest = try ImageManifest.parse(manifestBytes, declaredMediaType: ImageManifest.MediaType.ociManifest)
-        var missingBlobs: [Digest] = []
-        for descriptor in manifest.blobReferences where descriptor.digest != envelopeDigest && !missingBlobs.contains(descriptor.digest) {
-            if try await !blobs.contains(descriptor.digest) { missingBlobs.append(descriptor.digest) }
-        }
-        guard missingBlobs.isEmpty else { throw RegistryError.layersNotFound(missingBlobs, repository: name, registry: registry.account) }
-        let now = clock.now
-        let (stored, _) = try await writeLock.withSharedLock {
-            try await metadata.transaction { store in
-                guard let recorder = store as? any SignatureRecordingTransaction else { throw SignatureRecordingUnavailable() }
-                try recorder.putSmallBlob(envelope, digest: envelopeDigest)
-                try recorder.insertSigningJob(job)
-                return try Self.writeImage(
-                    manifestBytes, manifest: manifest, digest: digest, tag: nil, repository: name, registry: registry, pushedBy: pushedBy,
-                    existing: .accept, updatingStatus: statusUpdate, startsSigning: false, now: now, store: store)
+        var prepared: [Result<(ManagedSignature, ImageManifest, envelope: Digest), any Error>] = []
+        var present: Set<Digest> = []
+        for signature in signatures {
+            do {
+                let envelopeDigest = Digest.sha256(of: signature.envelope)
+                let manifest = try ImageManifest.parse(signature.manifest, declaredMediaType: ImageManifest.MediaType.ociManifest)
+                var missingBlobs: [Digest] = []
+                for descriptor in manifest.blobReferences
+                where descriptor.digest != envelopeDigest && !present.contains(descriptor.digest) && !missingBlobs.contains(descriptor.digest) {
+                    if try await blobs.contains(descriptor.digest) {
+                        present.insert(descriptor.digest)
+                    } else {
+                        missingBlobs.append(descriptor.digest)
+                    }
+                }
+                guard missingBlobs.isEmpty else {
+                    throw RegistryError.layersNotFound(missingBlobs, repository: signature.repository, registry: signature.registry.account)
+                }
+                prepared.append(.success((signature, manifest, envelopeDigest)))
+            } catch {
+                prepared.append(.failure(error))
             }
         }
-        return stored
+        let now = clock.now
+        let writes = prepared
+        return try await writeLock.withSharedLock {
+            try await metadata.transaction { store in
+                guard let recorder = store as? any SignatureRecordingTransaction else { throw SignatureRecordingUnavailable() }
+                return writes.map { prepared in
+                    prepared.flatMap { signature, manifest, envelopeDigest in
+                        Result {
+                            try recorder.isolated {
+                                try recorder.putSmallBlob(signature.envelope, digest: envelopeDigest)
+                                try recorder.insertSigningJob(signature.job)
+                                return try Self.writeImage(
+                                    signature.manifest, manifest: manifest, digest: Digest.sha256(of: signature.manifest), tag: nil,
+                                    repository: signature.repository, registry: signature.registry, pushedBy: signature.pushedBy, existing: .accept,
+                                    updatingStatus: (signature.subject, signature.status), startsSigning: false, now: now, store: store
+                                ).0
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private func checkReferences(of manifest: ImageManifest, repository: RepositoryName, registry: RegistryKey) async throws {

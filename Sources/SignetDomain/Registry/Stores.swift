@@ -76,6 +76,37 @@ public protocol SignatureRecordingTransaction: MetadataTransaction {
     func insertSigningJob(_ job: SigningJob) throws
     /// Stores `bytes` as the small blob `digest` (nothing happens if it is there already).
     func putSmallBlob(_ bytes: Data, digest: Digest) throws
+    /// Runs `body` so that, if it throws, none of its writes are kept (a savepoint); the transaction goes on.
+    func isolated<T>(_ body: () throws -> T) throws -> T
+}
+
+/// One signature made by managed signing, with everything stored with it.
+public struct ManagedSignature: Sendable {
+    /// The signature manifest (OCI image manifest, artifactType notation, `subject` the signed image).
+    public let manifest: Data
+    /// The JWS envelope, the manifest's one layer.
+    public let envelope: Data
+    public let job: SigningJob
+    public let repository: RepositoryName
+    public let registry: RegistryKey
+    public let pushedBy: AccountID
+    /// The signed image, and its status to record (COMPLETE).
+    public let subject: Digest
+    public let status: SigningStatus
+
+    public init(
+        manifest: Data, envelope: Data, job: SigningJob, repository: RepositoryName, registry: RegistryKey, pushedBy: AccountID, subject: Digest,
+        status: SigningStatus
+    ) {
+        self.manifest = manifest
+        self.envelope = envelope
+        self.job = job
+        self.repository = repository
+        self.registry = registry
+        self.pushedBy = pushedBy
+        self.subject = subject
+        self.status = status
+    }
 }
 
 /// ``RegistryService/storeManagedSignature(_:envelope:job:repository:registry:pushedBy:updatingStatus:)`` on a store

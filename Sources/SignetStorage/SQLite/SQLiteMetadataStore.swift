@@ -213,6 +213,16 @@ public struct SQLiteMetadataStore: MetadataStore {
             try SQLiteMetadataStore.insertSigningJob(job, json: try JSONEncoder().encode(job), db: db)
         }
 
+        func isolated<T>(_ body: () throws -> T) throws -> T {
+            var result: T?
+            try db.inSavepoint {
+                result = try body()
+                return .commit
+            }
+            guard let result else { throw DatabaseError(message: "savepoint body did not run") }
+            return result
+        }
+
         func putSmallBlob(_ bytes: Data, digest: Digest) throws {
             guard bytes.count <= DataDirectoryBlobStore.smallBlobLimit else { throw DatabaseError(message: "blob too large for the database") }
             try SQLiteMetadataStore.putSmallBlob(bytes, as: digest, db: db)
