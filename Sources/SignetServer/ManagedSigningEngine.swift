@@ -111,10 +111,19 @@ final class ManagedSigningEngine: Service, Sendable {
     private func signTogether(_ items: [PendingSignature], service: RegistryService, profiles: inout ProfileLookups) async {
         var made: [(item: PendingSignature, signature: ManagedSignature)] = []
         var failed: [(item: PendingSignature, status: SigningStatus)] = []
-        for item in items {
-            guard await isStillPending(item, service: service) else { continue }
+        let subjects: [(statuses: [SigningStatus], image: Image?)]
+        do {
+            subjects = try await service.metadata.signingSubjects(of: items)
+        } catch {
+            logger.error("managed signing cannot read its batch", metadata: ["error": "\(error)"])
+            return
+        }
+        for (item, found) in zip(items, subjects) {
+            guard found.statuses.contains(where: { $0.signingProfileArn == item.status.signingProfileArn && $0.state == .inProgress }) else {
+                continue
+            }
             do {
-                let (subject, pusher, profile) = try await prepare(item, service: service, profiles: &profiles)
+                let (subject, pusher, profile) = try await prepare(item, image: found.image, service: service, profiles: &profiles)
                 let payload = try NotaryPayload(descriptor: subject).encoded()
                 let signed = try await signer.makeSignature(payload, format: NotaryPayload.mediaType, profile: profile, caller: pusher)
                 let manifest = try SignatureManifest.build(envelope: signed.envelope, subject: subject, signingTime: signed.job.createdAt)
@@ -175,12 +184,15 @@ final class ManagedSigningEngine: Service, Sendable {
     }
 
     /// What signing an item needs: the image as a descriptor, the pushing principal, and the profile it may sign with.
-    private func prepare(_ item: PendingSignature, service: RegistryService, profiles: inout ProfileLookups) async throws
+    /// - Parameter image: the image, when the caller read it already.
+    private func prepare(_ item: PendingSignature, image known: Image?? = nil, service: RegistryService, profiles: inout ProfileLookups) async throws
         -> (Descriptor, CallerIdentity, SigningProfile)
     {
         let arn = item.status.signingProfileArn
         let pusher = CallerIdentity(account: AccountID(trusted: item.status.pushedBy ?? item.registry.account.value), region: item.registry.region)
-        guard let image = try await service.metadata.image(item.digest, repository: item.repository, registry: item.registry) else {
+        let found: Image?
+        if let known { found = known } else { found = try await service.metadata.image(item.digest, repository: item.repository, registry: item.registry) }
+        guard let image = found else {
             throw SigningFailure("the image was deleted before it could be signed")
         }
         let profile = try await profiles.profile(arn, for: pusher, signer: signer)

@@ -138,6 +138,31 @@ struct ManagedSignatureWriteTests {
         #expect(try await setup.database.signingStatuses(of: setup.subject, repository: Self.name, registry: Self.registry).map(\.state) == [.complete])
     }
 
+    /// The engine reads a batch's statuses and images at once; the answers are those of the single lookups.
+    @Test func aBatchReadAnswersAsSingleLookupsDo() async throws {
+        let setup = try await Self.setUp()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let status = SigningStatus(signingProfileArn: Self.arn, state: .inProgress, pushedBy: nil)
+        let items = [
+            PendingSignature(registry: Self.registry, repository: Self.name, digest: setup.subject, status: status),
+            PendingSignature(registry: Self.registry, repository: Self.name, digest: Digest.sha256(of: Data("absent".utf8)), status: status),
+            PendingSignature(registry: Self.registry, repository: RepositoryName(trusted: "other"), digest: setup.subject, status: status),
+        ]
+        let memory = InMemoryMetadataStore()
+        for store in [setup.database as any MetadataStore, memory] {
+            let subjects = try await store.signingSubjects(of: items)
+            #expect(subjects.count == 3)
+            for (item, subject) in zip(items, subjects) {
+                #expect(subject.statuses == (try await store.signingStatuses(of: item.digest, repository: item.repository, registry: item.registry)))
+                #expect(subject.image?.digest == (try await store.image(item.digest, repository: item.repository, registry: item.registry))?.digest)
+            }
+        }
+        let batch = try await setup.database.signingSubjects(of: items)
+        #expect(batch[0].image?.digest == setup.subject && batch[0].statuses.map(\.state) == [.inProgress])
+        #expect(batch[1].image == nil && batch[1].statuses.isEmpty)
+        #expect(batch[2].image == nil)
+    }
+
     /// Only the data directory's pairing writes signatures in one transaction; other pairings keep the three writes.
     @Test func otherStoresSayTheyCannot() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-signature-\(UUID().uuidString)")

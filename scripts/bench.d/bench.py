@@ -567,11 +567,18 @@ def cmd_backlog_drain(args) -> None:
     client = lib.Client(args.base)
     deadline = time.monotonic() + args.timeout
     wanted = args.before + len(fixtures["digests"])
-    while signature_count(client) < wanted:
+    # Polled every 20 ms: at 5 ms, answering /metrics took ~9 % of the server's CPU (and the poller more) while the
+    # engine it measures was CPU-bound on the same two cores. The first poll that sees signatures starts the
+    # sustained rate (the engine running, without the process's start).
+    first = None
+    while (count := signature_count(client)) < wanted:
+        if first is None and count > args.before:
+            first = (time.time(), count)
         if time.monotonic() > deadline:
-            raise RuntimeError(f"backlog not drained in time ({signature_count(client)} of {wanted} signatures)")
-        time.sleep(0.005)
-    elapsed = time.time() - args.started
+            raise RuntimeError(f"backlog not drained in time ({count} of {wanted} signatures)")
+        time.sleep(0.02)
+    finished = time.time()
+    elapsed = finished - args.started
     wait_signed(client, fixtures["repository"], fixtures["digests"], deadline)
     client.close()
     count = len(fixtures["digests"])
@@ -579,8 +586,13 @@ def cmd_backlog_drain(args) -> None:
                   target="signet", run=args.run)
     lib.record(args.results, metric="signatures/s", better="higher", value=count / elapsed, **fields)
     lib.record(args.results, metric="all COMPLETE s", better="lower", value=elapsed, **fields)
+    sustained = ""
+    if first is not None and finished > first[0]:
+        rate = (wanted - first[1]) / (finished - first[0])
+        lib.record(args.results, metric="signatures/s once running", better="higher", value=rate, **fields)
+        sustained = f", {rate:.0f}/s once running"
     lib.log(f"  signet           managed signing backlog of {count}: all signed {elapsed:.2f} s after launch"
-            f" ({count / elapsed:.1f} signatures/s)")
+            f" ({count / elapsed:.1f} signatures/s{sustained})")
 
 
 def cmd_signing_latency(args) -> None:

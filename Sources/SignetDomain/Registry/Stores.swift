@@ -60,6 +60,10 @@ public protocol MetadataStore: Sendable {
     /// Every IN_PROGRESS status, across registries: the managed-signing work that survived a restart.
     func pendingSigningWork() async throws -> [PendingSignature]
 
+    /// For each pending signature, its image's recorded statuses and the image (nil when gone), read together:
+    /// what the signing engine checks before it signs a batch.
+    func signingSubjects(of items: [PendingSignature]) async throws -> [(statuses: [SigningStatus], image: Image?)]
+
     /// Whether this store's transactions are ``SignatureRecordingTransaction``s (managed signing then stores a
     /// signature in one transaction; otherwise job, envelope and manifest are written one after the other).
     var recordsSignaturesInTransactions: Bool { get }
@@ -67,6 +71,16 @@ public protocol MetadataStore: Sendable {
 
 extension MetadataStore {
     public var recordsSignaturesInTransactions: Bool { false }
+
+    public func signingSubjects(of items: [PendingSignature]) async throws -> [(statuses: [SigningStatus], image: Image?)] {
+        var subjects: [(statuses: [SigningStatus], image: Image?)] = []
+        for item in items {
+            subjects.append(
+                (try await signingStatuses(of: item.digest, repository: item.repository, registry: item.registry),
+                 try await image(item.digest, repository: item.repository, registry: item.registry)))
+        }
+        return subjects
+    }
 }
 
 /// A transaction that can also write what a managed signature stores beside its manifest: its signing job (with the

@@ -286,6 +286,23 @@ public struct SQLiteMetadataStore: MetadataStore {
         }
     }
 
+    /// One read transaction for the whole batch (two lookups per signature were ~10 % of the engine's CPU, most of it
+    /// GRDB's reader-pool bookkeeping around each).
+    public func signingSubjects(of items: [PendingSignature]) async throws -> [(statuses: [SigningStatus], image: Image?)] {
+        try snapshot { db in
+            try items.map { item in
+                let statuses = try Row.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT * FROM signing_status WHERE account = ? AND region = ? AND repository = ? AND digest = ?
+                        ORDER BY ordinal
+                        """),
+                    arguments: Self.key(item.registry, item.repository) + [item.digest.description]
+                ).map(Self.status(from:))
+                return (statuses, try Self.image(item.digest, repository: item.repository, registry: item.registry, db: db))
+            }
+        }
+    }
+
     public func updateSigningStatus(_ status: SigningStatus, of digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws {
         try await committer.write { db in try Self.updateSigningStatus(status, of: digest, key: Self.key(registry, repository), db: db) }
     }
