@@ -15,9 +15,18 @@ public enum SignatureManifest {
     /// `.withoutEscapingSlashes` (a test compares the two), without its boxing of every value, which was a tenth of
     /// the managed-signing engine's time.
     public static func build(envelope: Data, subject: Descriptor, signingTime: Date) throws -> Data {
+        try described(envelope: envelope, subject: subject, signingTime: signingTime).bytes
+    }
+
+    /// The manifest bytes, and what ``ImageManifest/parse(_:declaredMediaType:)`` gives for them (a test holds the
+    /// two together): managed signing stores the manifest without parsing what it has just written.
+    public static func described(envelope: Data, subject: Descriptor, signingTime: Date) throws -> (bytes: Data, manifest: ImageManifest) {
         let chain = try JWSEnvelope.certificateChain(of: envelope)
         let thumbprints = chain.map { SHA256.hash(data: $0).hexString }
         let thumbprintJSON = "[" + thumbprints.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let created = RFC3339.string(signingTime)
+        let configDigest = Digest.sha256(of: emptyConfig)
+        let envelopeDigest = Digest.sha256(of: envelope)
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         func raw(_ text: String) { out.append(contentsOf: text.utf8) }
@@ -25,13 +34,13 @@ public enum SignatureManifest {
         raw(##"{"annotations":{"io.cncf.notary.x509chain.thumbprint#S256":"##)
         string(thumbprintJSON)
         raw(#","org.opencontainers.image.created":"#)
-        string(RFC3339.string(signingTime))
+        string(created)
         raw(#"},"artifactType":"#)
         string(artifactType)
         raw(#","config":{"data":"e30=","digest":"#)
-        string(Digest.sha256(of: emptyConfig).description)
+        string(configDigest.description)
         raw(#","mediaType":"application/vnd.oci.empty.v1+json","size":2},"layers":[{"digest":"#)
-        string(Digest.sha256(of: envelope).description)
+        string(envelopeDigest.description)
         raw(#","mediaType":"#)
         string(JWSSigner.envelopeMediaType)
         raw(#","size":\#(envelope.count)}],"mediaType":"#)
@@ -41,7 +50,13 @@ public enum SignatureManifest {
         raw(#","mediaType":"#)
         string(subject.mediaType)
         raw(#","size":\#(subject.size)}}"#)
-        return Data(out)
+        let manifest = ImageManifest(
+            mediaType: ImageManifest.MediaType.ociManifest,
+            config: Descriptor(mediaType: "application/vnd.oci.empty.v1+json", digest: configDigest, size: Int64(emptyConfig.count)),
+            layers: [Descriptor(mediaType: JWSSigner.envelopeMediaType, digest: envelopeDigest, size: Int64(envelope.count))], manifests: [],
+            subject: Descriptor(mediaType: subject.mediaType, digest: subject.digest, size: subject.size), artifactType: artifactType,
+            annotations: ["io.cncf.notary.x509chain.thumbprint#S256": thumbprintJSON, "org.opencontainers.image.created": created])
+        return (Data(out), manifest)
     }
 }
 

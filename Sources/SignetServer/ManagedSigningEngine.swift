@@ -126,13 +126,13 @@ final class ManagedSigningEngine: Service, Sendable {
                 let (subject, pusher, profile) = try await prepare(item, image: found.image, service: service, profiles: &profiles)
                 let payload = try NotaryPayload(descriptor: subject).encoded()
                 let signed = try await signer.makeSignature(payload, format: NotaryPayload.mediaType, profile: profile, caller: pusher)
-                let manifest = try SignatureManifest.build(envelope: signed.envelope, subject: subject, signingTime: signed.job.createdAt)
+                let manifest = try SignatureManifest.described(envelope: signed.envelope, subject: subject, signingTime: signed.job.createdAt)
                 var complete = item.status
                 complete.state = .complete
                 made.append(
                     (item, ManagedSignature(
-                        manifest: manifest, envelope: signed.envelope, job: signed.job, repository: item.repository, registry: item.registry,
-                        pushedBy: pusher.account, subject: item.digest, status: complete)))
+                        manifest: manifest.bytes, envelope: signed.envelope, job: signed.job, repository: item.repository, registry: item.registry,
+                        pushedBy: pusher.account, subject: item.digest, status: complete, parsed: manifest.manifest)))
             } catch {
                 failed.append((item, failure(item, error)))
             }

@@ -518,6 +518,11 @@ struct SignetSignatureTests {
     @Test func signatureManifest() async throws {
         let fixture = try await Fixture()
         let data = try SignatureManifest.build(envelope: fixture.envelope, subject: Self.image, signingTime: Self.signingTime)
+        // what managed signing stores without parsing is what parsing the bytes gives
+        let described = try SignatureManifest.described(envelope: fixture.envelope, subject: Self.image, signingTime: Self.signingTime)
+        #expect(described.bytes == data)
+        #expect(try ImageManifest.parse(data, declaredMediaType: ImageManifest.MediaType.ociManifest) == described.manifest)
+        #expect(try ImageManifest.parse(data, declaredMediaType: nil) == described.manifest)
         let manifest = try jsonObject(data)
         #expect(manifest["schemaVersion"] as? Int == 2)
         #expect(manifest["mediaType"] as? String == "application/vnd.oci.image.manifest.v1+json")

@@ -39,6 +39,21 @@ public struct ImageManifest: Sendable, Equatable {
     public let artifactType: String?
     public let annotations: [String: String]?
 
+    /// A manifest whose parts are known without parsing (one Signet writes itself); ``parse(_:declaredMediaType:)``
+    /// of its bytes must give the same value.
+    public init(
+        mediaType: String, config: Descriptor?, layers: [Descriptor], manifests: [Descriptor], subject: Descriptor?, artifactType: String?,
+        annotations: [String: String]?
+    ) {
+        self.mediaType = mediaType
+        self.config = config
+        self.layers = layers
+        self.manifests = manifests
+        self.subject = subject
+        self.artifactType = artifactType
+        self.annotations = annotations
+    }
+
     public var isIndex: Bool { MediaType.indexTypes.contains(mediaType) }
 
     /// The artifact media type ECR reports: `artifactType`, else the config media type (image manifests only).

@@ -172,7 +172,7 @@ extension RegistryService {
         for signature in signatures {
             do {
                 let envelopeDigest = Digest.sha256(of: signature.envelope)
-                let manifest = try ImageManifest.parse(signature.manifest, declaredMediaType: ImageManifest.MediaType.ociManifest)
+                let manifest = try signature.parsed ?? ImageManifest.parse(signature.manifest, declaredMediaType: ImageManifest.MediaType.ociManifest)
                 var missingBlobs: [Digest] = []
                 for descriptor in manifest.blobReferences
                 where descriptor.digest != envelopeDigest && !present.contains(descriptor.digest) && !missingBlobs.contains(descriptor.digest) {

@@ -107,11 +107,14 @@ public struct ManagedSignature: Sendable {
     /// The signed image, and its status to record (COMPLETE).
     public let subject: Digest
     public let status: SigningStatus
+    /// `manifest` parsed, when its writer knows it (then it is not parsed again).
+    public let parsed: ImageManifest?
 
     public init(
         manifest: Data, envelope: Data, job: SigningJob, repository: RepositoryName, registry: RegistryKey, pushedBy: AccountID, subject: Digest,
-        status: SigningStatus
+        status: SigningStatus, parsed: ImageManifest? = nil
     ) {
+        self.parsed = parsed
         self.manifest = manifest
         self.envelope = envelope
         self.job = job
