@@ -193,8 +193,10 @@ extension RegistryService {
         let now = clock.now
         let writes = prepared
         return try await writeLock.withSharedLock {
-            try await metadata.transaction { store in
-                guard let recorder = store as? any SignatureRecordingTransaction else { throw SignatureRecordingUnavailable() }
+            try await metadata.transaction { transaction in
+                guard let recorder = transaction as? any SignatureRecordingTransaction else { throw SignatureRecordingUnavailable() }
+                // a batch's signatures are usually all in one repository, and nothing here changes repositories
+                let store = RepositoriesRemembered(transaction)
                 return writes.map { prepared in
                     prepared.flatMap { signature, manifest, envelopeDigest in
                         Result {
@@ -449,5 +451,38 @@ extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+/// A transaction that reads each repository once: ``RegistryService/storeManagedSignatures(_:)`` writes many
+/// signatures in one transaction, and none of its writes changes a repository.
+private final class RepositoriesRemembered: MetadataTransaction {
+    private let transaction: any MetadataTransaction
+    private var repositories: [String: Repository?] = [:]
+
+    init(_ transaction: any MetadataTransaction) { self.transaction = transaction }
+
+    func repository(_ name: RepositoryName, in registry: RegistryKey) throws -> Repository? {
+        let key = "\(registry.account)/\(registry.region)/\(name)"
+        if let known = repositories[key] { return known }
+        let found = try transaction.repository(name, in: registry)
+        repositories[key] = found
+        return found
+    }
+
+    func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) throws -> Image? {
+        try transaction.image(digest, repository: repository, registry: registry)
+    }
+
+    func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) throws -> Digest? {
+        try transaction.digest(forTag: tag, repository: repository, registry: registry)
+    }
+
+    func signingConfiguration(for registry: RegistryKey) throws -> SigningConfiguration? {
+        try transaction.signingConfiguration(for: registry)
+    }
+
+    func apply(_ change: ImageChange, repository: RepositoryName, registry: RegistryKey) throws {
+        try transaction.apply(change, repository: repository, registry: registry)
     }
 }
