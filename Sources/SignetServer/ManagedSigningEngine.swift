@@ -96,45 +96,42 @@ final class ManagedSigningEngine: Service, Sendable {
     func process(_ batch: [PendingSignature], service: RegistryService) async {
         let claimed = batch.filter { item in inFlight.withLock { $0.insert(item.key).inserted } }
         defer { inFlight.withLock { for item in claimed { $0.remove(item.key) } } }
+        let subjects: [(statuses: [SigningStatus], image: Image?)]
+        do {
+            subjects = try await service.metadata.signingSubjects(of: claimed)
+        } catch {
+            logger.error("managed signing cannot read its batch", metadata: ["error": "\(error)"])
+            return
+        }
+        let pending = zip(claimed, subjects).filter { item, found in
+            found.statuses.contains { $0.signingProfileArn == item.status.signingProfileArn && $0.state == .inProgress }
+        }.map { (item: $0, image: $1.image) }
         var profiles = ProfileLookups()
         if service.recordsSignaturesInOneTransaction {
-            await signTogether(claimed, service: service, profiles: &profiles)
+            await signTogether(pending, service: service, profiles: &profiles)
         } else {
-            for item in claimed {
-                guard await isStillPending(item, service: service) else { continue }
-                let status = await signAlone(item, service: service, profiles: &profiles)
-                // COMPLETE was recorded with the signature itself (one transaction); a failure is recorded here
-                if status.state != .complete { await record(status, of: item, service: service) }
+            for (item, image) in pending {
+                // COMPLETE is recorded with the signature itself (one transaction); a failure is recorded here
+                if let failed = await signAlone(item, image: image, service: service, profiles: &profiles) {
+                    await record(failed, of: item, service: service)
+                }
             }
         }
     }
 
     /// Data directory: every signature of the batch, then one transaction for all of them.
-    private func signTogether(_ items: [PendingSignature], service: RegistryService, profiles: inout ProfileLookups) async {
+    private func signTogether(_ items: [(item: PendingSignature, image: Image?)], service: RegistryService, profiles: inout ProfileLookups) async {
         var made: [(item: PendingSignature, signature: ManagedSignature)] = []
         var failed: [(item: PendingSignature, status: SigningStatus)] = []
-        let subjects: [(statuses: [SigningStatus], image: Image?)]
-        do {
-            subjects = try await service.metadata.signingSubjects(of: items)
-        } catch {
-            logger.error("managed signing cannot read its batch", metadata: ["error": "\(error)"])
-            return
-        }
-        for (item, found) in zip(items, subjects) {
-            guard found.statuses.contains(where: { $0.signingProfileArn == item.status.signingProfileArn && $0.state == .inProgress }) else {
-                continue
-            }
+        for (item, image) in items {
             do {
-                let (subject, pusher, profile) = try await prepare(item, image: found.image, service: service, profiles: &profiles)
-                let payload = try NotaryPayload(descriptor: subject).encoded()
+                let (subject, pusher, profile, payload) = try await prepare(item, image: image, profiles: &profiles)
                 let signed = try await signer.makeSignature(payload, format: NotaryPayload.mediaType, profile: profile, caller: pusher)
                 let manifest = try SignatureManifest.described(envelope: signed.envelope, subject: subject, signingTime: signed.job.createdAt)
-                var complete = item.status
-                complete.state = .complete
                 made.append(
                     (item, ManagedSignature(
                         manifest: manifest.bytes, envelope: signed.envelope, job: signed.job, repository: item.repository, registry: item.registry,
-                        pushedBy: pusher.account, subject: item.digest, status: complete, parsed: manifest.manifest)))
+                        pushedBy: pusher.account, subject: item.digest, status: item.status.completed, parsed: manifest.manifest)))
             } catch {
                 failed.append((item, failure(item, error)))
             }
@@ -153,52 +150,38 @@ final class ManagedSigningEngine: Service, Sendable {
         for (item, status) in failed { await record(status, of: item, service: service) }
     }
 
-    /// Other stores: one signature, its job, envelope and manifest written one after the other.
-    private func signAlone(_ item: PendingSignature, service: RegistryService, profiles: inout ProfileLookups) async -> SigningStatus {
+    /// Other stores: one signature, its job, envelope and manifest written one after the other. Returns the FAILED
+    /// status to record, or nil once the signature is stored.
+    private func signAlone(_ item: PendingSignature, image: Image?, service: RegistryService, profiles: inout ProfileLookups) async
+        -> SigningStatus?
+    {
         do {
-            let (subject, pusher, profile) = try await prepare(item, service: service, profiles: &profiles)
-            let payload = try NotaryPayload(descriptor: subject).encoded()
+            let (subject, pusher, profile, payload) = try await prepare(item, image: image, profiles: &profiles)
             let blobs = service.blobs
             let signed = try await signer.signPayload(
                 payload, format: NotaryPayload.mediaType, profile: profile, caller: pusher, storingEnvelope: { try await blobs.put($0) })
             try await blobs.put(SignatureManifest.emptyConfig)
             let manifest = try SignatureManifest.build(envelope: signed.envelope, subject: subject, signingTime: signed.job.createdAt)
-            var complete = item.status
-            complete.state = .complete
             // the signature and its subject's COMPLETE status in one transaction (one commit instead of two)
             _ = try await service.putImage(
                 manifest, mediaType: ImageManifest.MediaType.ociManifest, tag: nil, expectedDigest: nil, repository: item.repository,
-                registry: item.registry, pushedBy: pusher.account, existing: .accept, updatingStatus: (item.digest, complete))
-            return complete
+                registry: item.registry, pushedBy: pusher.account, existing: .accept, updatingStatus: (item.digest, item.status.completed))
+            return nil
         } catch {
             return failure(item, error)
         }
     }
 
-    private func isStillPending(_ item: PendingSignature, service: RegistryService) async -> Bool {
-        do {
-            let current = try await service.metadata.signingStatuses(of: item.digest, repository: item.repository, registry: item.registry)
-            return current.contains { $0.signingProfileArn == item.status.signingProfileArn && $0.state == .inProgress }
-        } catch {
-            logger.error("managed signing cannot read a status", metadata: ["digest": "\(item.digest)", "error": "\(error)"])
-            return false
-        }
-    }
-
-    /// What signing an item needs: the image as a descriptor, the pushing principal, and the profile it may sign with.
-    /// - Parameter image: the image, when the caller read it already.
-    private func prepare(_ item: PendingSignature, image known: Image?? = nil, service: RegistryService, profiles: inout ProfileLookups) async throws
-        -> (Descriptor, CallerIdentity, SigningProfile)
+    /// What signing an item needs: the image as a descriptor, the pushing principal, the profile it may sign with, and
+    /// the Notary payload.
+    private func prepare(_ item: PendingSignature, image: Image?, profiles: inout ProfileLookups) async throws
+        -> (subject: Descriptor, pusher: CallerIdentity, profile: SigningProfile, payload: Data)
     {
-        let arn = item.status.signingProfileArn
+        guard let image else { throw SigningFailure("the image was deleted before it could be signed") }
         let pusher = CallerIdentity(account: AccountID(trusted: item.status.pushedBy ?? item.registry.account.value), region: item.registry.region)
-        let found: Image?
-        if let known { found = known } else { found = try await service.metadata.image(item.digest, repository: item.repository, registry: item.registry) }
-        guard let image = found else {
-            throw SigningFailure("the image was deleted before it could be signed")
-        }
-        let profile = try await profiles.profile(arn, for: pusher, signer: signer)
-        return (Descriptor(mediaType: image.mediaType, digest: image.digest, size: Int64(image.manifest.count)), pusher, profile)
+        let profile = try await profiles.profile(item.status.signingProfileArn, for: pusher, signer: signer)
+        let subject = Descriptor(mediaType: image.mediaType, digest: image.digest, size: Int64(image.manifest.count))
+        return (subject, pusher, profile, try NotaryPayload(descriptor: subject).encoded())
     }
 
     /// The FAILED status for `error`, with the failure codes of DESIGN §5.
@@ -229,6 +212,15 @@ final class ManagedSigningEngine: Service, Sendable {
 extension PendingSignature {
     /// One signature to make: an image of a repository and a profile.
     var key: String { "\(registry)/\(repository)/\(digest)/\(status.signingProfileArn)" }
+}
+
+extension SigningStatus {
+    /// This status, COMPLETE.
+    var completed: SigningStatus {
+        var status = self
+        status.state = .complete
+        return status
+    }
 }
 
 /// Profiles resolved for one batch, by profile ARN and pushing account (refusals too): a batch of one push's images

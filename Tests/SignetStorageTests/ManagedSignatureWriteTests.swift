@@ -48,6 +48,17 @@ struct ManagedSignatureWriteTests {
                 .utf8)
     }
 
+    /// One signature through the batch write, its result unwrapped.
+    static func store(
+        _ service: RegistryService, _ manifest: Data, envelope: Data, job: SigningJob, subject: Digest, status: SigningStatus
+    ) async throws -> StoredImage {
+        try await service.storeManagedSignatures([
+            ManagedSignature(
+                manifest: manifest, envelope: envelope, job: job, repository: name, registry: registry, pushedBy: registry.account, subject: subject,
+                status: status)
+        ])[0].get()
+    }
+
     static func job(_ id: String) -> SigningJob {
         SigningJob(
             jobId: id, owner: registry.account.value, region: registry.region.value, profileName: "P", profileVersion: "v1",
@@ -64,9 +75,7 @@ struct ManagedSignatureWriteTests {
         let manifest = Self.signature(of: setup.subject, envelope: envelope, config: config)
         let complete = SigningStatus(signingProfileArn: Self.arn, state: .complete, pushedBy: Self.registry.account.value)
 
-        let stored = try await setup.service.storeManagedSignature(
-            manifest, envelope: envelope, job: Self.job("job-1"), repository: Self.name, registry: Self.registry,
-            pushedBy: Self.registry.account, updatingStatus: (setup.subject, complete))
+        let stored = try await Self.store(setup.service, manifest, envelope: envelope, job: Self.job("job-1"), subject: setup.subject, status: complete)
         #expect(stored.isNewDigest)
         #expect(try await setup.blobs.read(Digest.sha256(of: envelope)) == envelope)
         #expect(try await setup.database.signingJob("job-1", owner: Self.registry.account, region: Self.registry.region) != nil)
@@ -90,9 +99,7 @@ struct ManagedSignatureWriteTests {
         // the repository went away before the signature could be stored
         try await setup.database.deleteRepository(Self.name, in: Self.registry)
         await #expect(throws: RegistryError.self) {
-            _ = try await setup.service.storeManagedSignature(
-                manifest, envelope: envelope, job: Self.job("job-2"), repository: Self.name, registry: Self.registry,
-                pushedBy: Self.registry.account, updatingStatus: (setup.subject, complete))
+            _ = try await Self.store(setup.service, manifest, envelope: envelope, job: Self.job("job-2"), subject: setup.subject, status: complete)
         }
         #expect(try await setup.blobs.read(Digest.sha256(of: envelope)) == nil)
         #expect(try await setup.database.signingJob("job-2", owner: Self.registry.account, region: Self.registry.region) == nil)
@@ -103,9 +110,9 @@ struct ManagedSignatureWriteTests {
         defer { try? FileManager.default.removeItem(at: setup2.directory) }
         let missingConfig = Digest.sha256(of: Data("not stored".utf8))
         await #expect(throws: RegistryError.self) {
-            _ = try await setup2.service.storeManagedSignature(
-                Self.signature(of: setup2.subject, envelope: envelope, config: missingConfig), envelope: envelope, job: Self.job("job-3"),
-                repository: Self.name, registry: Self.registry, pushedBy: Self.registry.account, updatingStatus: (setup2.subject, complete))
+            _ = try await Self.store(
+                setup2.service, Self.signature(of: setup2.subject, envelope: envelope, config: missingConfig), envelope: envelope,
+                job: Self.job("job-3"), subject: setup2.subject, status: complete)
         }
         #expect(try await setup2.database.signingJob("job-3", owner: Self.registry.account, region: Self.registry.region) == nil)
         #expect(try await setup2.database.signingStatuses(of: setup2.subject, repository: Self.name, registry: Self.registry).map(\.state) == [.inProgress])
@@ -179,10 +186,9 @@ struct ManagedSignatureWriteTests {
             #expect(service.recordsSignaturesInOneTransaction == expected)
         }
         await #expect(throws: SignatureRecordingUnavailable.self) {
-            _ = try await cases[0].0.storeManagedSignature(
-                Data("{}".utf8), envelope: Data("x".utf8), job: Self.job("j"), repository: Self.name, registry: Self.registry,
-                pushedBy: Self.registry.account,
-                updatingStatus: (Digest.sha256(of: Data()), SigningStatus(signingProfileArn: Self.arn, state: .complete, pushedBy: nil)))
+            _ = try await Self.store(
+                cases[0].0, Data("{}".utf8), envelope: Data("x".utf8), job: Self.job("j"), subject: Digest.sha256(of: Data()),
+                status: SigningStatus(signingProfileArn: Self.arn, state: .complete, pushedBy: nil))
         }
     }
 }

@@ -63,10 +63,10 @@ struct SigV4CanonicalFormTests {
         #expect(SigV4Verifier.authorizationParameters("AWS4-HMAC-SHA256").credential == nil)
     }
 
-    /// The verifier's pre-keyed HMAC must be HMAC-SHA256 exactly (RFC 2104), for every key length it accepts.
+    /// The verifier's pre-keyed HMAC must be HMAC-SHA256 exactly (RFC 2104), for every key length (longer than a block too).
     @Test func keyedHMACIsHMACSHA256() {
         var generator = SystemRandomNumberGenerator()
-        for keyLength in [0, 1, 31, 32, 33, 63, 64] {
+        for keyLength in [0, 1, 31, 32, 33, 63, 64, 65, 131] {
             for messageLength in [0, 1, 55, 56, 63, 64, 65, 200, 1000] {
                 let key = SymmetricKey(data: (0..<keyLength).map { _ in UInt8.random(in: 0...255, using: &generator) })
                 let message = (0..<messageLength).map { _ in UInt8.random(in: 0...255, using: &generator) }

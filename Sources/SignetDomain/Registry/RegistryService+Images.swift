@@ -138,36 +138,24 @@ extension RegistryService {
         return (StoredImage(image: image, tag: tag, isNewDigest: existing == nil), profiles)
     }
 
-    /// Whether ``storeManagedSignature(_:envelope:job:repository:registry:pushedBy:updatingStatus:)`` is available: the
-    /// metadata store's transactions record jobs and small blobs, and the blob store reads its small blobs from there.
+    /// Whether ``storeManagedSignatures(_:)`` is available: the metadata store's transactions record jobs and small
+    /// blobs, and the blob store reads its small blobs from there.
     public var recordsSignaturesInOneTransaction: Bool {
         metadata.recordsSignaturesInTransactions && blobs.storesSmallBlobsWithMetadata
     }
 
-    /// Managed signing's write, for stores whose transactions record signatures
-    /// (``recordsSignaturesInOneTransaction``): the envelope blob, the signing job, the signature manifest (a referrer
-    /// of its subject, untagged) and the subject's new status, all in one transaction — one shared commit instead of
-    /// three one after the other, which is what bounded the engine's rate.
+    /// Managed signing's write, for stores whose transactions record signatures (``recordsSignaturesInOneTransaction``):
+    /// for each signature its envelope blob, its signing job, the signature manifest (a referrer of its subject,
+    /// untagged) and the subject's new status, in one savepoint; all of the batch in one transaction — one shared
+    /// commit (an fsync) for many signatures, where each was three writes waiting for their commits one after the other.
     ///
-    /// The manifest's other blobs (its config) must exist already, as for any manifest; the envelope, which the
-    /// manifest names as its layer, is written by the same transaction. Nothing is stored if any part fails.
-    public func storeManagedSignature(
-        _ manifestBytes: Data, envelope: Data, job: SigningJob, repository name: RepositoryName, registry: RegistryKey, pushedBy: AccountID,
-        updatingStatus statusUpdate: (digest: Digest, status: SigningStatus)
-    ) async throws -> StoredImage {
-        let signature = ManagedSignature(
-            manifest: manifestBytes, envelope: envelope, job: job, repository: name, registry: registry, pushedBy: pushedBy,
-            subject: statusUpdate.digest, status: statusUpdate.status)
-        return try await storeManagedSignatures([signature])[0].get()
-    }
-
-    /// Several managed signatures in one transaction, each in a savepoint of its own: one signature that cannot be
-    /// stored (its repository is gone, say) leaves nothing behind and does not keep the others from being stored.
-    /// Results are in the order of `signatures`. The engine stores the signatures it made together (one commit for
-    /// many; a commit waits for an fsync).
+    /// A manifest's other blobs (its config) must exist already, as for any manifest; the envelope, which the manifest
+    /// names as its layer, is written with it. A signature that cannot be stored (its repository is gone, say) leaves
+    /// nothing behind and does not keep the others from being stored. Results are in the order of `signatures`.
     public func storeManagedSignatures(_ signatures: [ManagedSignature]) async throws -> [Result<StoredImage, any Error>] {
         guard recordsSignaturesInOneTransaction else { throw SignatureRecordingUnavailable() }
-        var prepared: [Result<(ManagedSignature, ImageManifest, envelope: Digest), any Error>] = []
+        typealias Prepared = (signature: ManagedSignature, manifest: ImageManifest, digest: Digest, envelope: Digest)
+        var prepared: [Result<Prepared, any Error>] = []
         var present: Set<Digest> = []
         for signature in signatures {
             do {
@@ -185,7 +173,7 @@ extension RegistryService {
                 guard missingBlobs.isEmpty else {
                     throw RegistryError.layersNotFound(missingBlobs, repository: signature.repository, registry: signature.registry.account)
                 }
-                prepared.append(.success((signature, manifest, envelopeDigest)))
+                prepared.append(.success((signature, manifest, Digest.sha256(of: signature.manifest), envelopeDigest)))
             } catch {
                 prepared.append(.failure(error))
             }
@@ -198,15 +186,16 @@ extension RegistryService {
                 // a batch's signatures are usually all in one repository, and nothing here changes repositories
                 let store = RepositoriesRemembered(transaction)
                 return writes.map { prepared in
-                    prepared.flatMap { signature, manifest, envelopeDigest in
+                    prepared.flatMap { write in
                         Result {
                             try recorder.isolated {
-                                try recorder.putSmallBlob(signature.envelope, digest: envelopeDigest)
-                                try recorder.insertSigningJob(signature.job)
+                                try recorder.putSmallBlob(write.signature.envelope, digest: write.envelope)
+                                try recorder.insertSigningJob(write.signature.job)
                                 return try Self.writeImage(
-                                    signature.manifest, manifest: manifest, digest: Digest.sha256(of: signature.manifest), tag: nil,
-                                    repository: signature.repository, registry: signature.registry, pushedBy: signature.pushedBy, existing: .accept,
-                                    updatingStatus: (signature.subject, signature.status), startsSigning: false, now: now, store: store
+                                    write.signature.manifest, manifest: write.manifest, digest: write.digest, tag: nil,
+                                    repository: write.signature.repository, registry: write.signature.registry, pushedBy: write.signature.pushedBy,
+                                    existing: .accept, updatingStatus: (write.signature.subject, write.signature.status), startsSigning: false,
+                                    now: now, store: store
                                 ).0
                             }
                         }

@@ -126,7 +126,7 @@ public struct ManagedSignature: Sendable {
     }
 }
 
-/// ``RegistryService/storeManagedSignature(_:envelope:job:repository:registry:pushedBy:updatingStatus:)`` on a store
+/// ``RegistryService/storeManagedSignatures(_:)`` on a store
 /// whose transactions do not record signatures.
 public struct SignatureRecordingUnavailable: Error {
     public init() {}

@@ -105,7 +105,7 @@ extension SignerService {
     }
 
     /// SignPayload's checks, signature and job, without recording the job: the caller records it (managed signing
-    /// writes it in the transaction that stores the signature, ``RegistryService/storeManagedSignature``).
+    /// writes it in the transaction that stores the signature, ``RegistryService/storeManagedSignatures(_:)``).
     public func makeSignature(_ payload: Data, format: String, profile: SigningProfile, caller: CallerIdentity) async throws -> SignedPayload {
         guard let payloadSigner else { throw SignerError.validation("Signing is not available") }
         guard format == "application/vnd.cncf.notary.payload.v1+json" else {

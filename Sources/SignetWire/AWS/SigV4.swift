@@ -320,12 +320,6 @@ public enum SigV4 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func hex(_ code: HashedAuthenticationCode<SHA256>) -> String {
-        var out: [UInt8] = []
-        appendHex(code, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     static func appendHex(_ bytes: some ContiguousBytes, to out: inout [UInt8]) {
         bytes.withUnsafeBytes { raw in
             for byte in raw {
@@ -350,16 +344,15 @@ struct KeyedHMAC: @unchecked Sendable {
     private let inner: SHA256
     private let outer: SHA256
 
-    /// `key` of at most 64 bytes (a SigV4 signing key has 32).
+    /// A key longer than a block (64 bytes) is hashed first, as RFC 2104 says (a SigV4 signing key has 32 bytes).
     init(key: SymmetricKey) {
-        precondition(key.bitCount <= 512, "KeyedHMAC keys are at most one SHA-256 block")
+        var keyBytes = key.withUnsafeBytes { Array($0) }
+        if keyBytes.count > 64 { keyBytes = Array(SHA256.hash(data: keyBytes)) }
         var innerBlock = [UInt8](repeating: 0x36, count: 64)
         var outerBlock = [UInt8](repeating: 0x5C, count: 64)
-        key.withUnsafeBytes { bytes in
-            for (index, byte) in bytes.enumerated() {
-                innerBlock[index] ^= byte
-                outerBlock[index] ^= byte
-            }
+        for (index, byte) in keyBytes.enumerated() {
+            innerBlock[index] ^= byte
+            outerBlock[index] ^= byte
         }
         var inner = SHA256()
         innerBlock.withUnsafeBytes { inner.update(bufferPointer: $0) }
