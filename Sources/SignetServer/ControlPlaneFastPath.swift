@@ -21,8 +21,8 @@ import Synchronization
 /// router-level tests cover it), and the transport headers Hummingbird adds (`Date`, `Server`, `Content-Length`)
 /// are added the same way. Blobs, uploads and presigned layer downloads are not touched (they stream).
 ///
-/// HTTP/1.1 pipelining: while a request is being answered here, further requests on the connection wait (reads are
-/// held back and parts already read are queued), and no request is taken here while Hummingbird still owes a
+/// HTTP/1.1 pipelining: while a request is being answered here, further requests on the connection wait (parts
+/// already read are queued, and reads are held back once `maxQueuedParts` wait), and no request is taken here while Hummingbird still owes a
 /// response on the connection, so responses always leave in request order.
 final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
@@ -135,9 +135,10 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                 logger.error("control-plane response body failed", metadata: ["error": "\(error)"])
             }
             let (head, bytes) = (response.head, collector.buffer)
+            let close = closeAfter || head.headerFields.value(.connection) == "close"
             channel.eventLoop.execute {
                 let (handler, context) = loopBound.value
-                handler.finish(context: context, head: head, body: bytes, close: closeAfter || head.headerFields.value(.connection) == "close")
+                handler.finish(context: context, head: head, body: bytes, close: close)
             }
         }
     }
@@ -188,8 +189,13 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         context.fireErrorCaught(error)
     }
 
+    /// Reads go on while a request is answered here, so that the socket's read interest is not dropped and taken up
+    /// again around every request (two `epoll_ctl` calls each: ~10 % of a small request's CPU). A client that pipelines
+    /// far ahead is held back once this many parts wait.
+    static let maxQueuedParts = 64
+
     func read(context: ChannelHandlerContext) {
-        if case .responding = state {
+        if case .responding = state, queued.count >= Self.maxQueuedParts {
             heldRead = true
             return
         }

@@ -22,6 +22,8 @@ struct FastPathEndToEndTests {
         #expect((out["close"] as? [Any])?.first as? String == "HTTP/1.1 200 OK")
         #expect((out["close"] as? [Any])?.last as? Bool == true, "the server kept the connection open after Connection: close")
         #expect((out["garbage"] as? [String]) == ["HTTP/1.1 200 OK", "application/x-amz-json-1.1"], "\(result.stdout)")
+        #expect((out["deep"] as? [Any])?.first as? Int == 600, "\(result.stdout)")
+        #expect((out["deep"] as? [Any])?.dropFirst().first as? Bool == true, "answers out of order: \(result.stdout)")
         #expect((out["large"] as? [String]) == ["HTTP/1.1 413 Payload Too Large", "RequestEntityTooLargeException", "close"], "\(result.stdout)")
     }
 
@@ -81,6 +83,23 @@ f = s.makefile("rb")
 first = read_response(f)
 out["garbage"] = [first[0], first[1].get("content-type", "")]
 s.close()
+# 5. a deep pipeline (600 requests in one stream, far past the parts the fast path queues before it holds reads):
+#    every answer comes, in order
+import threading
+#    (the blob GET is Hummingbird's, not the fast path's: both kinds interleave)
+kinds = [("POST", "/", ecr, b"{}"), ("GET", "/_signet/health", {}, b""), ("GET", "/v2/nothing/blobs/sha256:" + "0" * 64, {}, b"")]
+order = [i % 3 for i in range(600)]
+s = socket.create_connection((host, port))
+sender = threading.Thread(target=lambda: s.sendall(b"".join(request(*kinds[k]) for k in order)))
+sender.start()
+f = s.makefile("rb")
+seen = []
+for _ in order:
+    st, h, b = read_response(f)
+    seen.append(2 if st.startswith("HTTP/1.1 404") and b"NAME_UNKNOWN" in b else -1 if not st.endswith("200 OK") else 0 if b.startswith(b'{"registryId"') else 1 if b.startswith(b'{"account"') else -2)
+sender.join()
+s.close()
+out["deep"] = [len(seen), seen == order, next(([i, seen[i]] for i in range(len(order)) if seen[i] != order[i]), None)]
 print(json.dumps(out))
 """#
 }
