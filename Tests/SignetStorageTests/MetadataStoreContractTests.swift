@@ -112,6 +112,28 @@ struct FileSystemBlobStoreTests {
         #expect(try await blobs.delete(digest))
         #expect(try await blobs.read(digest) == nil)
     }
+
+    /// An upload streamed in parts of odd sizes across several write-back windows (flushed to disk while it
+    /// streams) is published byte for byte, and nothing is left in `tmp/`.
+    @Test func uploadsSpanningWritebackWindowsArePublishedIntact() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("signet-blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let store = FileSystemBlobStore(directory: try DataDirectory(path: url.path))
+        let window = Int(FileSystemBlobStore.writebackWindow)
+        let content = Data((0..<(2 * window + 12_345)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) })
+        try await store.beginUpload("u")
+        var offset = 0
+        for size in [1, window - 2, 3, 65_536, window] + Array(repeating: 4_093, count: 8) {
+            let end = min(content.count, offset + size)
+            try await store.appendToUpload("u", content[offset..<end])
+            offset = end
+        }
+        try await store.appendToUpload("u", content[offset...])
+        let digest = Digest.sha256(of: content)
+        try await store.finishUpload("u", as: digest)
+        #expect(store.read(digest) == content)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: url.appendingPathComponent("tmp").path).isEmpty)
+    }
 }
 
 @Suite("Data-directory blob store")

@@ -92,7 +92,33 @@ public struct FileSystemBlobStore: BlobStore {
     public func appendToUpload(_ id: String, _ bytes: Data) async throws {
         guard let fd = await openUploads.get(id) else { throw POSIXError(.ENOENT) }
         try Self.writeAll(fd, bytes)
+        Self.startWriteback(fd, after: bytes.count)
     }
+
+    /// Uploads are flushed to disk in windows of this size while they stream in.
+    public static let writebackWindow: Int64 = 2 << 20
+
+    /// Starts the disk writes of each window the last `count` bytes completed, without waiting for them, so that the
+    /// fsync before a blob is published waits only for the tail. Pushing 256 MiB with skopeo, that fsync took 0.55 s
+    /// of a 2.2 s push when all of the blob's pages were still dirty, and 0.15-0.2 s of 1.8 s with 2 MiB windows.
+    /// Only Linux has `sync_file_range`; elsewhere the final fsync does all of it.
+    static func startWriteback(_ fd: Int32, after count: Int) {
+        #if os(Linux)
+        let end = Int64(lseek(fd, 0, SEEK_CUR))
+        guard end >= 0 else { return }
+        let (before, after) = ((end - Int64(count)) / writebackWindow, end / writebackWindow)
+        guard after > before else { return }
+        _ = syncFileRange?(fd, before * writebackWindow, (after - before) * writebackWindow, 2 /* SYNC_FILE_RANGE_WRITE */)
+        #endif
+    }
+
+    #if os(Linux)
+    /// glibc's `sync_file_range` (Swift's Glibc module leaves out the `_GNU_SOURCE` declarations).
+    private static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "sync_file_range") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
+    }()
+    #endif
 
     public func finishUpload(_ id: String, as digest: Digest) async throws {
         guard let fd = await openUploads.remove(id) else { throw POSIXError(.ENOENT) }
