@@ -53,13 +53,25 @@ struct IdentifierTests {
 
     @Test func paginationTokensResumeAfterTheLastKey() throws {
         let items = ["a", "b", "c", "d", "e"]
-        let first = try Paginator.page(items, key: { $0 }, maxResults: 2, defaultSize: 100, token: nil)
+        let first = try Paginator.page(items, key: { $0 }, scope: "ListImages r", maxResults: 2, defaultSize: 100, token: nil)
         #expect(first.items == ["a", "b"])
-        let second = try Paginator.page(["a", "c", "d", "e"], key: { $0 }, maxResults: 2, defaultSize: 100, token: first.nextToken)
+        let second = try Paginator.page(["a", "c", "d", "e"], key: { $0 }, scope: "ListImages r", maxResults: 2, defaultSize: 100, token: first.nextToken)
         #expect(second.items == ["c", "d"])
-        let last = try Paginator.page(items, key: { $0 }, maxResults: 2, defaultSize: 100, token: second.nextToken)
+        let last = try Paginator.page(items, key: { $0 }, scope: "ListImages r", maxResults: 2, defaultSize: 100, token: second.nextToken)
         #expect(last.items == ["e"] && last.nextToken == nil)
-        #expect(throws: RegistryError.self) { try Paginator.page(items, key: { $0 }, maxResults: 2, defaultSize: 100, token: "garbage") }
+        #expect(throws: RegistryError.self) { try Paginator.page(items, key: { $0 }, scope: "ListImages r", maxResults: 2, defaultSize: 100, token: "garbage") }
+    }
+
+    /// A token works only for the listing that issued it: another operation's or another repository's is refused.
+    @Test func paginationTokensBelongToTheirListing() throws {
+        let items = ["a", "b", "c"]
+        let token = try #require(try Paginator.page(items, key: { $0 }, scope: "ListImages r", maxResults: 1, defaultSize: 100, token: nil).nextToken)
+        for scope in ["ListImages s", "DescribeImages r", "ListImages r "] {
+            #expect(throws: RegistryError.invalidParameter(.init(path: "nextToken", value: token, constraint: .custom("must be a token returned by a previous call")))) {
+                try Paginator.page(items, key: { $0 }, scope: scope, maxResults: 1, defaultSize: 100, token: token)
+            }
+        }
+        #expect(try Paginator.page(items, key: { $0 }, scope: "ListImages r", maxResults: 1, defaultSize: 100, token: token).items == ["b"])
     }
 }
 

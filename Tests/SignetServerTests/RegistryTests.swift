@@ -462,8 +462,26 @@ struct LayerUploadTests {
 
             try await client.expectError("InitiateLayerUpload", #"{"repositoryName":"nope"}"#, code: "RepositoryNotFoundException")
             try await client.expectError(
-                "UploadLayerPart", #"{"repositoryName":"team/app","uploadId":"missing","partFirstByte":0,"partLastByte":0,"layerPartBlob":"eA=="}"#,
+                "UploadLayerPart",
+                #"{"repositoryName":"team/app","uploadId":"00000000-0000-4000-8000-00000000dead","partFirstByte":0,"partLastByte":0,"layerPartBlob":"eA=="}"#,
                 code: "UploadNotFoundException")
+            // an id that cannot be one (the model's UUID pattern) is a bad parameter, on both operations
+            let pattern = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+            try await client.expectError(
+                "UploadLayerPart", #"{"repositoryName":"team/app","uploadId":"missing","partFirstByte":0,"partLastByte":0,"layerPartBlob":"eA=="}"#,
+                code: "InvalidParameterException",
+                message: "Invalid parameter at 'uploadId' failed to satisfy constraint: 'must satisfy regular expression '\(pattern)''")
+            try await client.expectError(
+                "CompleteLayerUpload", #"{"repositoryName":"team/app","uploadId":"0000000-0000-4000-8000-00000000dead","layerDigests":["\#(sha256("a"))"]}"#,
+                code: "InvalidParameterException")
+            // a part whose range does not span its bytes: said as such, with where the upload stands
+            let fresh = try #require(try await client.ecr("InitiateLayerUpload", #"{"repositoryName":"team/app"}"#)["uploadId"] as? String)
+            let mismatch = try await client.ecr(
+                "UploadLayerPart",
+                #"{"repositoryName":"team/app","uploadId":"\#(fresh)","partFirstByte":0,"partLastByte":9,"layerPartBlob":"\#(Self.base64("hello"))"}"#)
+            #expect(mismatch.errorType == "InvalidLayerPartException")
+            #expect(mismatch.message == "The layer part's byte range 0-9 does not match the 5 bytes of its layerPartBlob")
+            #expect(mismatch["lastValidByteReceived"] as? Int == -1)
             try await client.expectError(
                 "UploadLayerPart", #"{"repositoryName":"team/app","uploadId":"x","partFirstByte":0,"partLastByte":0,"layerPartBlob":"not base64!"}"#,
                 code: "SerializationException")

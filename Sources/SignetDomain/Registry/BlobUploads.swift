@@ -6,6 +6,9 @@ public enum UploadError: Error, Sendable, Equatable {
     case uploadNotFound(String)
     /// The next bytes must start at `expected` (the upload's current size).
     case invalidRange(expected: Int64, received: Int64)
+    /// An ECR layer part whose byte range (`first`…`last`) does not span its `length` bytes; `expected` is where
+    /// the upload stands.
+    case partSizeMismatch(expected: Int64, first: Int64, last: Int64, length: Int64)
     case digestMismatch(expected: String, computed: Digest)
     case invalidDigest(String)
     case emptyUpload(String)

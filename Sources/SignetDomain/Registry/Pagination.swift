@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A page of results and the token for the next one.
@@ -8,17 +9,22 @@ public struct Page<Item: Sendable>: Sendable {
 
 /// Opaque, stable pagination over a sorted list: the token carries the sort key of the last item returned,
 /// so inserts and deletes between calls neither repeat nor skip the items that remain.
+///
+/// A token also names the listing it came from (`scope`: the operation and what it lists, e.g. one repository's
+/// images): AWS's tokens belong to the call that returned them, and a token handed to another operation or
+/// another repository is refused like a made-up one, instead of quietly giving an empty or shifted page.
 public enum Paginator {
     /// - Parameters:
     ///   - items: sorted ascending by `key`.
+    ///   - scope: what is being listed (operation, registry, repository …); tokens work only in the same scope.
     ///   - maxResults: requested page size (already range-checked), `nil` for `defaultSize`.
-    /// - Throws: ``RegistryError/invalidParameter(_:)`` when `token` was not issued by Signet.
+    /// - Throws: ``RegistryError/invalidParameter(_:)`` when `token` was not issued by Signet for this scope.
     public static func page<Item: Sendable>(
-        _ items: [Item], key: (Item) -> String, maxResults: Int?, defaultSize: Int, token: String?
+        _ items: [Item], key: (Item) -> String, scope: String, maxResults: Int?, defaultSize: Int, token: String?
     ) throws -> Page<Item> {
         var start = 0
         if let token {
-            guard let after = decode(token) else {
+            guard let after = decode(token, scope: scope) else {
                 throw RegistryError.invalidParameter(.init(path: "nextToken", value: token, constraint: .custom("must be a token returned by a previous call")))
             }
             start = items.firstIndex { key($0) > after } ?? items.count
@@ -26,7 +32,7 @@ public enum Paginator {
         let size = maxResults ?? defaultSize
         let end = min(items.count, start + size)
         let slice = Array(items[start..<end])
-        let next = end < items.count ? slice.last.map { encode(key($0)) } : nil
+        let next = end < items.count ? slice.last.map { encode(key($0), scope: scope) } : nil
         return Page(items: slice, nextToken: next)
     }
 
@@ -37,14 +43,20 @@ public enum Paginator {
             .init(path: field, value: String(value), constraint: .range(range.lowerBound, range.upperBound)))
     }
 
-    static func encode(_ key: String) -> String {
-        Data(("signet-v1:" + key).utf8).base64EncodedString()
+    static func encode(_ key: String, scope: String) -> String {
+        Data(("signet-v2:" + tag(scope) + ":" + key).utf8).base64EncodedString()
     }
 
-    static func decode(_ token: String) -> String? {
-        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-            text.hasPrefix("signet-v1:")
-        else { return nil }
-        return String(text.dropFirst("signet-v1:".count))
+    static func decode(_ token: String, scope: String) -> String? {
+        let prefix = "signet-v2:" + tag(scope) + ":"
+        guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8), text.hasPrefix(prefix) else {
+            return nil
+        }
+        return String(text.dropFirst(prefix.count))
+    }
+
+    /// 16 hex digits of the scope's SHA-256: tokens stay short whatever the repository's name.
+    static func tag(_ scope: String) -> String {
+        SHA256.hash(data: Data(scope.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 }

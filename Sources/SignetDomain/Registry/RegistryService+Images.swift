@@ -264,6 +264,8 @@ extension RegistryService {
         if id.digest == nil, id.tag == nil {
             throw RegistryError.invalidRequest("Invalid parameter at 'imageId': both tag and digest cannot be null")
         }
+        // the model's 1–300 characters: an impossible tag is a bad parameter, not an image that is missing
+        if let tag = id.tag { _ = try ImageTag(tag, field: "imageId.imageTag") }
         switch try await lookup(id, repository: repository, registry: registry) {
         case .found(let image, _): return image
         case .failed(_, .invalidImageDigest):
@@ -316,7 +318,9 @@ extension RegistryService {
             return Page(items: result, nextToken: nil)
         }
         let filtered = all.filter { tagStatus.admits(tagCount: $0.tags.count) }
-        return try Paginator.page(filtered, key: { Self.sortKey($0.image) }, maxResults: maxResults, defaultSize: 100, token: nextToken)
+        return try Paginator.page(
+            filtered, key: { Self.sortKey($0.image) }, scope: "DescribeImages \(registry) \(name)", maxResults: maxResults, defaultSize: 100,
+            token: nextToken)
     }
 
     /// One entry per tag, untagged images as digest-only entries.
@@ -334,7 +338,8 @@ extension RegistryService {
                 for tag in tagged.tags { entries.append((tagged.image.digest, tag, base + "/" + tag.value)) }
             }
         }
-        let page = try Paginator.page(entries, key: \.key, maxResults: maxResults, defaultSize: 100, token: nextToken)
+        let page = try Paginator.page(
+            entries, key: \.key, scope: "ListImages \(registry) \(name)", maxResults: maxResults, defaultSize: 100, token: nextToken)
         return Page(items: page.items.map { ($0.digest, $0.tag) }, nextToken: page.nextToken)
     }
 
@@ -349,7 +354,9 @@ extension RegistryService {
             .map(\.image)
             .filter { $0.subject == digest }
             .filter { image in artifactTypes.map { $0.isEmpty || $0.contains(image.artifactMediaType ?? "") } ?? true }
-        return try Paginator.page(referrers, key: Self.sortKey, maxResults: maxResults, defaultSize: 50, token: nextToken)
+        return try Paginator.page(
+            referrers, key: Self.sortKey, scope: "ListImageReferrers \(registry) \(name) \(digest)", maxResults: maxResults, defaultSize: 50,
+            token: nextToken)
     }
 
     /// Push order, then digest: zero-padded milliseconds keep string order equal to time order.

@@ -71,7 +71,8 @@ public struct RegistryService: Sendable {
             return Page(items: found, nextToken: nil)
         }
         let all = try await metadata.repositories(in: registry)
-        return try Paginator.page(all, key: \.name.value, maxResults: maxResults, defaultSize: 100, token: nextToken)
+        return try Paginator.page(
+            all, key: \.name.value, scope: "DescribeRepositories \(registry)", maxResults: maxResults, defaultSize: 100, token: nextToken)
     }
 
     public func deleteRepository(_ name: RepositoryName, in registry: RegistryKey, force: Bool) async throws -> Repository {
@@ -97,16 +98,25 @@ public struct RegistryService: Sendable {
     // MARK: Resource tags
 
     /// Parses `arn:aws:ecr:<region>:<account>:repository/<name>` and checks it belongs to `caller`'s registry.
-    public func repositoryForArn(_ arn: String, caller: CallerIdentity) async throws -> Repository {
+    ///
+    /// An ARN in another account is refused as a `registryId` naming that account is (AccessDeniedException for
+    /// `action`); one in another region of the caller's account names a repository that is not in this registry;
+    /// a partition other than the `aws` of the ARNs Signet issues is not an ECR repository ARN here.
+    public func repositoryForArn(_ arn: String, caller: CallerIdentity, action: String) async throws -> Repository {
         let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[1].hasPrefix("aws"), parts[2] == "ecr",
+        guard parts.count == 6, parts[0] == "arn", parts[1] == "aws", parts[2] == "ecr",
             parts[5].hasPrefix("repository/")
         else {
             throw RegistryError.invalidRequest("Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN'")
         }
         let name = try RepositoryName(String(parts[5].dropFirst("repository/".count)), field: "resourceArn")
         let account = try AccountID(String(parts[4]), field: "resourceArn")
-        guard account == caller.account, String(parts[3]) == caller.region.value else {
+        guard account == caller.account else {
+            throw RegistryError.notAuthorized(
+                "User: arn:aws:iam::\(caller.account):root is not authorized to perform: ecr:\(action) on resource: \(arn) "
+                    + "because no resource-based policy allows the ecr:\(action) action")
+        }
+        guard String(parts[3]) == caller.region.value else {
             throw RegistryError.repositoryNotFound(name.value, registry: account)
         }
         return try await existingRepository(name, in: caller.registry)
@@ -115,7 +125,7 @@ public struct RegistryService: Sendable {
     public func tagResource(_ arn: String, tags: [ResourceTag], caller: CallerIdentity) async throws {
         try Self.checkDistinctKeys(tags)
         try await writeLock.withLock {
-            var repository = try await repositoryForArn(arn, caller: caller)
+            var repository = try await repositoryForArn(arn, caller: caller, action: "TagResource")
             let merged = ResourceTag.merge(repository.tags, with: tags)
             guard merged.count <= ResourceTag.maxPerResource else { throw RegistryError.tooManyTags(limit: ResourceTag.maxPerResource) }
             repository.tags = merged
@@ -125,7 +135,7 @@ public struct RegistryService: Sendable {
 
     public func untagResource(_ arn: String, keys: [String], caller: CallerIdentity) async throws {
         try await writeLock.withLock {
-            var repository = try await repositoryForArn(arn, caller: caller)
+            var repository = try await repositoryForArn(arn, caller: caller, action: "UntagResource")
             repository.tags.removeAll { keys.contains($0.key) }
             try await metadata.updateRepository(repository)
         }

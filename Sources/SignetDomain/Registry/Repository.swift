@@ -133,7 +133,7 @@ public struct EncryptionConfiguration: Sendable, Equatable {
             }
             guard (1...2048).contains(kmsKey.utf8.count) else {
                 throw RegistryError.invalidParameter(
-                    .init(path: "encryptionConfiguration.kmsKey", value: kmsKey, constraint: .maxLength(2048)))
+                    .init(path: "encryptionConfiguration.kmsKey", value: kmsKey, constraint: kmsKey.isEmpty ? .minLength(1) : .maxLength(2048)))
             }
         }
         self.type = type

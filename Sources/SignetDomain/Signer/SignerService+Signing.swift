@@ -176,7 +176,7 @@ extension SignerService {
                 // newest first: invert the time so that ascending keys list newer jobs first
                 let inverted = String(Int64(9_999_999_999_999) - Int64(job.createdAt.timeIntervalSince1970 * 1000))
                 return String(repeating: "0", count: max(0, width - inverted.count)) + inverted + "/" + job.jobId
-            }, maxResults: maxResults, token: nextToken)
+            }, scope: "ListSigningJobs \(caller.registry)", maxResults: maxResults, token: nextToken)
     }
 
     /// RevokeSignature: the job's owner, or an account the profile granted signer:RevokeSignature.

@@ -77,7 +77,8 @@ public struct SignerService: Sendable {
                 && (target.map { $0 == platform.target } ?? true)
         }
         // keys keep catalog order (Notation first)
-        let page = try Self.page(matching, key: { String(format: "%04d", $0.offset) }, maxResults: maxResults, token: nextToken)
+        let page = try Self.page(
+            matching, key: { String(format: "%04d", $0.offset) }, scope: "ListSigningPlatforms", maxResults: maxResults, token: nextToken)
         return Page(items: page.items.map(\.element), nextToken: page.nextToken)
     }
 
@@ -128,7 +129,7 @@ public struct SignerService: Sendable {
     {
         try Self.checkMaxResults(maxResults)
         let profiles = try await store.signingProfiles(in: caller.registry).filter(filter.admits)
-        return try Self.page(profiles, key: \.name, maxResults: maxResults, token: nextToken)
+        return try Self.page(profiles, key: \.name, scope: "ListSigningProfiles \(caller.account)/\(caller.region)", maxResults: maxResults, token: nextToken)
     }
 
     /// Active → Canceled. Canceling a canceled or revoked profile changes nothing and succeeds.
@@ -334,9 +335,9 @@ public struct SignerService: Sendable {
         }
     }
 
-    static func page<Item: Sendable>(_ items: [Item], key: (Item) -> String, maxResults: Int?, token: String?) throws -> Page<Item> {
+    static func page<Item: Sendable>(_ items: [Item], key: (Item) -> String, scope: String, maxResults: Int?, token: String?) throws -> Page<Item> {
         do {
-            return try Paginator.page(items, key: key, maxResults: maxResults, defaultSize: 25, token: token)
+            return try Paginator.page(items, key: key, scope: scope, maxResults: maxResults, defaultSize: 25, token: token)
         } catch {
             throw SignerError.validation("Invalid nextToken")
         }

@@ -44,6 +44,16 @@ struct ECRController: Sendable {
     }
 
     /// Runs an upload step, turning ``UploadError`` into the ECR exceptions that name the upload.
+    /// The model's `UploadId` pattern: an id that cannot be one is a bad parameter, not an upload that is missing.
+    static func checkUploadID(_ id: String) throws {
+        let groups = id.split(separator: "-", omittingEmptySubsequences: false)
+        let valid = groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) && $0.allSatisfy(\.isASCII) }
+        guard valid else {
+            throw RegistryError.invalidParameter(
+                .init(path: "uploadId", value: id, constraint: .pattern("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")))
+        }
+    }
+
     static func mapUploadErrors<T>(_ key: RegistryKey, _ name: RepositoryName, _ uploadId: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
@@ -99,7 +109,7 @@ struct ECRController: Sendable {
             return EmptyShape()
         }
         table.register("ListTagsForResource") { (input: ListTagsForResourceInput, caller) in
-            ListTagsForResourceOutput(tags: try await registry.repositoryForArn(input.resourceArn, caller: caller).tags.map(TagShape.init))
+            ListTagsForResourceOutput(tags: try await registry.repositoryForArn(input.resourceArn, caller: caller, action: "ListTagsForResource").tags.map(TagShape.init))
         }
         table.register("DescribeRegistry") { (_: EmptyShape, caller) in
             DescribeRegistryOutput(registryId: caller.account.value)
@@ -182,6 +192,10 @@ struct ECRController: Sendable {
             if let artifactTypes, artifactTypes.count > 5 {
                 throw RegistryError.validation([.init(path: "filter.artifactTypes", value: nil, constraint: .maxItems(5))])
             }
+            for (index, type) in (artifactTypes ?? []).enumerated() where !(1...255).contains(type.unicodeScalars.count) {
+                throw RegistryError.validation(
+                    [.init(path: "filter.artifactTypes.\(index + 1).member", value: type, constraint: type.isEmpty ? .minLength(1) : .maxLength(255))])
+            }
             let status = input.filter?.artifactStatus ?? "ACTIVE"
             let statuses = ["ACTIVE", "ARCHIVED", "ACTIVATING", "ANY"]
             guard statuses.contains(status) else {
@@ -208,6 +222,7 @@ struct ECRController: Sendable {
         table.register("UploadLayerPart") { (input: UploadLayerPartInput, caller) in
             let name = try RepositoryName(input.repositoryName)
             let key = try registry.registry(input.registryId, caller: caller, action: "UploadLayerPart", resource: name.value)
+            try Self.checkUploadID(input.uploadId)
             _ = try await registry.existingRepository(name, in: key)
             guard input.layerPartBlob.count <= Self.maxPartSize else {
                 throw RegistryError.invalidParameter(.init(path: "layerPartBlob", value: nil, constraint: .maxLength(Self.maxPartSize)))
@@ -215,7 +230,8 @@ struct ECRController: Sendable {
             return try await Self.mapUploadErrors(key, name, input.uploadId) {
                 guard input.partFirstByte >= 0, input.partLastByte - input.partFirstByte + 1 == Int64(input.layerPartBlob.count) else {
                     let session = try await uploads.session(input.uploadId, registry: key, repository: name)
-                    throw UploadError.invalidRange(expected: session.size, received: input.partFirstByte)
+                    throw UploadError.partSizeMismatch(
+                        expected: session.size, first: input.partFirstByte, last: input.partLastByte, length: Int64(input.layerPartBlob.count))
                 }
                 let session = try await uploads.append(
                     input.uploadId, registry: key, repository: name, startingAt: input.partFirstByte, chunks: OneChunk(data: input.layerPartBlob))
@@ -226,6 +242,7 @@ struct ECRController: Sendable {
         table.register("CompleteLayerUpload") { (input: CompleteLayerUploadInput, caller) in
             let name = try RepositoryName(input.repositoryName)
             let key = try registry.registry(input.registryId, caller: caller, action: "CompleteLayerUpload", resource: name.value)
+            try Self.checkUploadID(input.uploadId)
             _ = try await registry.existingRepository(name, in: key)
             guard (1...100).contains(input.layerDigests.count) else {
                 throw RegistryError.invalidParameter(

@@ -59,6 +59,10 @@ public enum AWSJSON {
         }
         do {
             return try decoder().decode(T.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && (try? JSONSerialization.jsonObject(with: data)) != nil {
+            // JSONDecoder says "not valid JSON" for valid JSON whose number does not fit its member (`5.5` or `1e40`
+            // for an integer): say what is wrong instead.
+            throw AWSError.serialization("Unable to parse the request: a number in it does not fit its member (an integer member was given a fraction or an out-of-range value)")
         } catch let error as DecodingError {
             throw AWSError(error)
         } catch let error as AWSError {

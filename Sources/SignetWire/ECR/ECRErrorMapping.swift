@@ -99,6 +99,14 @@ extension AWSError {
                     "registryId": JSONText.quote(registryId), "repositoryName": JSONText.quote(repositoryName),
                     "uploadId": JSONText.quote(uploadId), "lastValidByteReceived": String(expected - 1),
                 ])
+        case .partSizeMismatch(let expected, let first, let last, let length):
+            self.init(
+                code: "InvalidLayerPartException",
+                message: "The layer part's byte range \(first)-\(last) does not match the \(length) bytes of its layerPartBlob",
+                extraFields: [
+                    "registryId": JSONText.quote(registryId), "repositoryName": JSONText.quote(repositoryName),
+                    "uploadId": JSONText.quote(uploadId), "lastValidByteReceived": String(expected - 1),
+                ])
         case .busy:
             self.init(code: "InvalidLayerPartException", message: "Another part of upload '\(uploadId)' is being uploaded")
         case .digestMismatch(let expected, let computed):

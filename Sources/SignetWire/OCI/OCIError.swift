@@ -103,6 +103,8 @@ public struct OCIError: Error, Sendable, Equatable {
             self.init(status: .notFound, code: "BLOB_UPLOAD_UNKNOWN", message: "blob upload unknown to registry", detail: id)
         case .invalidRange(let expected, let received):
             self = .rangeInvalid("the upload continues at byte \(expected), not \(received)")
+        case .partSizeMismatch(_, let first, let last, let length):
+            self = .rangeInvalid("the range \(first)-\(last) does not match the \(length) bytes sent")
         case .digestMismatch(let expected, let computed):
             self.init(status: .badRequest, code: "DIGEST_INVALID", message: "provided digest did not match uploaded content", detail: "\(expected) != \(computed)")
         case .invalidDigest(let digest):
