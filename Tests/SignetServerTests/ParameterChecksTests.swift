@@ -59,6 +59,24 @@ struct ParameterChecksTests {
         }
     }
 
+    /// PutImage takes tags of the Docker tag characters (1–300 of them), so that every tag it stores can be pulled
+    /// as `<repository>:<tag>`.
+    @Test(arguments: TestStore.allCases)
+    func putImageTagsUseTheDockerCharacters(store: TestStore) async throws {
+        try await withServer(store) { client, server in
+            let manifest = try await ImageTests.prepare(client, server)
+            for bad in ["bad tag!", "sha256:abc", ".hidden", "-dash", "a/b", "ü"] {
+                let response = try await ImageTests.put(client, manifest, tag: bad)
+                #expect(response.errorType == "InvalidParameterException", "\(bad): \(response.text)")
+                #expect(response.message == "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must satisfy regular expression '[a-zA-Z0-9_][a-zA-Z0-9_.-]*''")
+            }
+            for good in ["v1", "_x", "1.2.3-rc_4", String(repeating: "a", count: 300)] {
+                let response = try await ImageTests.put(client, manifest, tag: good)
+                #expect(response.status == .ok, "\(good): \(response.text)")
+            }
+        }
+    }
+
     /// ListImageReferrers' artifact types are 1–255 characters each (ValidationException, as its other filter checks).
     @Test(arguments: TestStore.allCases)
     func referrerArtifactTypesHaveALength(store: TestStore) async throws {

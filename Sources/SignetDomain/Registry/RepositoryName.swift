@@ -78,15 +78,21 @@ public struct ImageTag: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var description: String { value }
     public static func < (lhs: ImageTag, rhs: ImageTag) -> Bool { lhs.value < rhs.value }
 
-    /// The Docker/OCI reference grammar `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, required on the `/v2/` path.
-    public var isDockerReference: Bool {
+    /// The Docker tag characters, `[A-Za-z0-9_][A-Za-z0-9_.-]*`, at any length: what PutImage accepts. ECR's model
+    /// gives imageTag no pattern; Signet takes the registry's characters with the model's 1–300 length, so that every
+    /// tag the API stores can also be pulled as `<repository>:<tag>`.
+    public var hasDockerCharacters: Bool {
         let bytes = Array(value.utf8)
-        guard (1...128).contains(bytes.count) else { return false }
         func ok(_ b: UInt8, first: Bool) -> Bool {
             (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
                 || (!first && (b == 0x2E || b == 0x2D))
         }
-        return bytes.enumerated().allSatisfy { ok($1, first: $0 == 0) }
+        return !bytes.isEmpty && bytes.enumerated().allSatisfy { ok($1, first: $0 == 0) }
+    }
+
+    /// The Docker/OCI reference grammar `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, required on the `/v2/` path.
+    public var isDockerReference: Bool {
+        value.utf8.count <= 128 && hasDockerCharacters
     }
 }
 

@@ -120,6 +120,9 @@ struct ECRController: Sendable {
             let name = try RepositoryName(input.repositoryName)
             let key = try registry.registry(input.registryId, caller: caller, action: "PutImage", resource: name.value)
             let tag = try input.imageTag.map { try ImageTag($0) }
+            if let tag, !tag.hasDockerCharacters {
+                throw RegistryError.invalidParameter(.init(path: "imageTag", value: tag.value, constraint: .pattern("[a-zA-Z0-9_][a-zA-Z0-9_.-]*")))
+            }
             if let digest = input.imageDigest, !Digest.hasECRShape(digest) {
                 throw RegistryError.invalidParameter(
                     .init(path: "imageDigest", value: digest, constraint: .pattern("[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+")))
