@@ -264,11 +264,10 @@ SIGV4_ERROR_MEANINGS = {
     "MissingAuthenticationTokenException": "the request is not signed (no `Authorization` header and no "
                                            "`X-Amz-Signature` query parameter)",
     "IncompleteSignatureException": "the `Authorization` header or the presigned query lacks a part (`Credential`, "
-                                    "`SignedHeaders`, `Signature`, `X-Amz-Date`), the credential or date is malformed, "
-                                    "or the credential scope's region is not a region",
+                                    "`SignedHeaders`, `Signature`, `X-Amz-Date`), or the credential or date is malformed",
     "InvalidSignatureException": "the signature does not match the request, it was made more than 15 minutes from the "
                                  "server's clock (or a presigned URL has expired), `host` is not signed, or the "
-                                 "credential is scoped to another service",
+                                 "credential is scoped to another service or to something that is not a region",
     "UnrecognizedClientException": "the access key is not one Signet knows (`test`, or `--credentials`), or the "
                                    "request's session token is not the key's",
 }
@@ -367,7 +366,7 @@ SIGNER_OPERATIONS = [
     ("ListSigningProfiles", "ListSigningProfiles", "Signing profiles", "statuses includeCanceled platformId maxResults nextToken"),
     ("RevokeSigningProfile", "RevokeSigningProfile", "Signing profiles", ""),
     ("AddProfilePermission", "AddProfilePermission", "Profile permissions", ""),
-    ("ListProfilePermissions", "ListProfilePermissions", "Profile permissions", ""),
+    ("ListProfilePermissions", "ListProfilePermissions", "Profile permissions", "nextToken"),
     ("RemoveProfilePermission", "RemoveProfilePermission", "Profile permissions", "revisionId"),
     ("ListSigningPlatforms", "ListSigningPlatforms", "Signing platforms", "category partner target maxResults nextToken"),
     ("GetSigningPlatform", "GetSigningPlatform", "Signing platforms", ""),
@@ -384,7 +383,7 @@ SIGNER_OPERATIONS = [
      "signatureTimestamp platformId profileVersionArn jobArn certificateHashes"),
 ]
 
-# Operations whose handler collects the body without decoding it and always fails.
+# Operations whose handler checks the request (decodes its input, looks up what it names) and then always fails.
 SIGNER_ALWAYS_FAILS = {"StartSigningJob"}
 
 # Model shape -> (Swift type in SignerShapes.swift or SigningJobShapes.swift, the body members Signet reads/writes;
@@ -432,6 +431,9 @@ SIGNER_SHAPES = {
     "ListTagsForResourceResponse": ("SignerTagsOutput", "tags"),
     # Signing jobs (SigningJobShapes.swift)
     "SignPayloadRequest": ("SignPayloadInput", "profileName profileOwner? payload payloadFormat"),
+    "StartSigningJobRequest": ("StartSigningJobInput", "source destination profileName clientRequestToken profileOwner?"),
+    "Source": ("StartSigningJobInput.Location", ""),
+    "Destination": ("StartSigningJobInput.Location", ""),
     "SignPayloadResponse": ("SignPayloadOutput", "jobId jobOwner metadata signature"),
     "DescribeSigningJobResponse": ("DescribeSigningJobOutput",
                                    "jobId platformId platformDisplayName profileName profileVersion createdAt completedAt "
@@ -514,6 +516,8 @@ SIGNER_PARAMETER_NOTES = {
     "nextToken": "The `nextToken` of the previous page. A token Signet did not issue is a ValidationException "
                  "(`Invalid nextToken`).",
     ("ListSigningProfiles", "platformId"): "Only profiles of this platform.",
+    ("ListProfilePermissions", "nextToken"): "Signet answers the whole policy in one page and issues no token here: any "
+                                            "value is a ValidationException (`Invalid nextToken`).",
     "revisionId": "The policy's current `revisionId` (from ListProfilePermissions or the last permission change); "
                   "another value is a 409 `ConflictException`.",
     "resourceArn": "A signing-profile ARN (`arn:aws:signer:<region>:<account>:/signing-profiles/<name>`) percent-encoded "
@@ -560,7 +564,6 @@ SIGNER_NOT_PRODUCED = {
     "RemoveProfilePermission": ["AccessDeniedException"],
     "ListSigningPlatforms": ["AccessDeniedException"],
     "GetSigningPlatform": ["AccessDeniedException"],
-    "StartSigningJob": ["ResourceNotFoundException", "AccessDeniedException"],
     "ListSigningJobs": ["AccessDeniedException"],
     "DescribeSigningJob": ["AccessDeniedException"],
     "GetRevocationStatus": ["AccessDeniedException"],
@@ -600,13 +603,13 @@ SIGNER_ERROR_MEANINGS = {
     ("RemoveProfilePermission", "ResourceNotFoundException"): "the signing profile, or the statement, does not exist",
     ("ListSigningPlatforms", "ValidationException"): "`maxResults` is outside 1-25, or `nextToken` was not issued by Signet",
     ("GetSigningPlatform", "ResourceNotFoundException"): "the platform does not exist",
-    ("TagResource", "ValidationException"): "the body has no `tags` member",
-    ("TagResource", "BadRequestException"): "`resourceArn` is not a signing-profile ARN, a tag key or value is invalid, "
-                                            "`tags` is empty, or the profile would have more than 200 tags",
+    ("TagResource", "BadRequestException"): "`resourceArn` is not a signing-profile ARN, the body has no `tags` member, a "
+                                            "tag key or value is invalid, `tags` is empty, or the profile would have more "
+                                            "than 200 tags",
     ("UntagResource", "BadRequestException"): "`resourceArn` is not a signing-profile ARN, or `tagKeys` is missing, "
                                               "lists more than 200 keys or an invalid key",
-    ("StartSigningJob", "ValidationException"): "always: StartSigningJob signs objects in Amazon S3, which Signet does "
-                                                "not emulate",
+    ("StartSigningJob", "ValidationException"): "a required member is missing; otherwise always: StartSigningJob signs "
+                                                "objects in Amazon S3, which Signet does not emulate",
     ("SignPayload", "ValidationException"): "a member is missing or breaks a constraint (`profileName`, `profileOwner`, "
                                             "`payload` of 1-4096 bytes), `payloadFormat` is not "
                                             "`application/vnd.cncf.notary.payload.v1+json`, the payload is not a Notary "
@@ -671,7 +674,7 @@ SIGNER_NOTES = {
         "- `revisionId` is checked only when given (a mismatch is a 409 ConflictException).\n"
         "- The policy may hold up to 20 KiB of policy JSON; beyond that 402 ServiceLimitExceededException."),
     "ListProfilePermissions": (
-        "- Never paginated (`nextToken` is ignored). `revisionId` is absent until the first permission change; "
+        "- One page: Signet issues no `nextToken` here, and refuses one (ValidationException). `revisionId` is absent until the first permission change; "
         "`policySizeBytes` is the size of the IAM-style policy document (0 when empty)."),
     "RemoveProfilePermission": (
         "- `revisionId` is required and must be the policy's current revision (409 ConflictException otherwise); an "
@@ -682,9 +685,10 @@ SIGNER_NOTES = {
         "- Tags are merged into the profile's tags (same key: the value is replaced). Success is `{}`."),
     "UntagResource": ("- Success is `{}`."),
     "StartSigningJob": (
-        "- Always a 400 ValidationException: StartSigningJob signs objects in Amazon S3, which Signet does not "
-        "emulate. The body is read and ignored. Container images are signed with SignPayload or by ECR managed "
-        "signing."),
+        "- Never succeeds: StartSigningJob signs objects in Amazon S3, which Signet does not emulate. The request is "
+        "checked as AWS checks it first (required members → ValidationException; the profile → ResourceNotFoundException "
+        "or AccessDeniedException), then refused with a 400 ValidationException. Container images are signed with "
+        "SignPayload or by ECR managed signing."),
     "SignPayload": (
         "- Only Active profiles of the Notation platform (`Notation-OCI-SHA384-ECDSA`) sign; `payloadFormat` must be "
         "`application/vnd.cncf.notary.payload.v1+json` and `payload` a Notary Project payload "
@@ -1537,8 +1541,8 @@ class SignerBuilder(Builder):
             written = re.findall(r'RestJSON\.response\(\s*(\w+)\(', body)
             empty = "RestJSON.emptyResponse()" in body
             if op in SIGNER_ALWAYS_FAILS:
-                if written or empty or "body.collect" not in body:
-                    problems.append(f"{op}: {handler} is expected to read the body and always throw")
+                if written or empty or not decoded:
+                    problems.append(f"{op}: {handler} is expected to decode its input and always throw")
             elif "output" not in model_op:
                 if written or not empty:
                     problems.append(f"{op}: the model has no output; {handler} should answer RestJSON.emptyResponse()")
@@ -1658,9 +1662,6 @@ class SignerBuilder(Builder):
                 "description": "A JSON object." if has_required else "A JSON object; an empty body counts as `{}`.",
                 "content": {REST_JSON: {"schema": ref(component)}},
             }
-        elif name in SIGNER_ALWAYS_FAILS:
-            result["requestBody"] = {"required": False, "description": "Read and ignored.",
-                                     "content": {REST_JSON: {"schema": {}}}}
         responses: dict[str, dict] = {}
         if name not in SIGNER_ALWAYS_FAILS:
             if "output" in model_op:

@@ -15,7 +15,8 @@ struct SigV4AuthenticationTests {
 
     /// A signed DescribeRegistry request whose parts the test can spoil.
     static func signedHeaders(
-        secret: String = "test", accessKey: String = "test", body: String = "{}", date: Date = now, service: String = "ecr", token: String? = nil
+        secret: String = "test", accessKey: String = "test", body: String = "{}", date: Date = now, service: String = "ecr", token: String? = nil,
+        region: String = "us-east-1"
     ) -> HTTPFields {
         var headers: HTTPFields = [
             HTTPField.Name("X-Amz-Target")!: "AmazonEC2ContainerRegistry_V20150921.DescribeRegistry", .contentType: "application/x-amz-json-1.1",
@@ -23,7 +24,7 @@ struct SigV4AuthenticationTests {
         let request = SigV4.Request(
             method: "POST", path: "/", query: "", headers: [("host", "localhost")] + headers.map { ($0.name.canonicalName, $0.value) },
             payloadHash: SigV4.hex(SHA256.hash(data: Data(body.utf8))))
-        for (name, value) in SigV4.sign(request, accessKey: accessKey, secret: secret, sessionToken: token, region: "us-east-1", service: service, date: date) {
+        for (name, value) in SigV4.sign(request, accessKey: accessKey, secret: secret, sessionToken: token, region: region, service: service, date: date) {
             headers[HTTPField.Name(name)!] = value
         }
         return headers
@@ -75,6 +76,16 @@ struct SigV4AuthenticationTests {
             expect(swapped, "InvalidSignatureException")
             let listed = try await client.ecr("DescribeRepositories")
             #expect((listed["repositories"] as? [[String: Any]])?.map { $0["repositoryName"] as? String } == ["signed-a"])
+        }
+    }
+
+    /// A credential scoped to something that is not a region name is refused as AWS refuses a wrong region.
+    @Test func theScopeMustNameARegion() async throws {
+        try await withServer(.inMemory) { client, _ in
+            let refused = try await client.send(uri: "/", method: .post, headers: Self.signedHeaders(region: "US_EAST_1"), body: "{}")
+            expect(refused, "InvalidSignatureException")
+            #expect(refused.message == "Credential should be scoped to a valid region, not 'US_EAST_1'. ")
+            #expect(try await client.send(uri: "/", method: .post, headers: Self.signedHeaders(region: "eu-west-3"), body: "{}").status == .ok)
         }
     }
 

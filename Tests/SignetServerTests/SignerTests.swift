@@ -232,6 +232,7 @@ struct SignerProfileTests {
 
     @Test func startSigningJobExplainsThatS3IsNotEmulated() async throws {
         try await withServer(.inMemory) { client, _ in
+            try await client.putProfile("p1")
             try await client.expectSignerError(
                 .post, "/signing-jobs",
                 #"{"source":{"s3":{"bucketName":"b","key":"k","version":"1"}},"destination":{"s3":{"bucketName":"b"}},"profileName":"p1","clientRequestToken":"t"}"#,

@@ -15,24 +15,29 @@ public struct Page<Item: Sendable>: Sendable {
 /// another repository is refused like a made-up one, instead of quietly giving an empty or shifted page.
 public enum Paginator {
     /// - Parameters:
-    ///   - items: sorted ascending by `key`.
+    ///   - items: the whole listing; pages follow ascending `key` (sorted here, stably, so that a caller's order that
+    ///     differs from its keys' cannot skip or repeat items).
     ///   - scope: what is being listed (operation, registry, repository …); tokens work only in the same scope.
     ///   - maxResults: requested page size (already range-checked), `nil` for `defaultSize`.
     /// - Throws: ``RegistryError/invalidParameter(_:)`` when `token` was not issued by Signet for this scope.
     public static func page<Item: Sendable>(
         _ items: [Item], key: (Item) -> String, scope: String, maxResults: Int?, defaultSize: Int, token: String?
     ) throws -> Page<Item> {
+        let keyed = items.enumerated().map { (key: key($0.element), position: $0.offset, item: $0.element) }
+            .sorted { $0.key != $1.key ? $0.key < $1.key : $0.position < $1.position }
+        let items = keyed.map(\.item)
+        let keys = keyed.map(\.key)
         var start = 0
         if let token {
             guard let after = decode(token, scope: scope) else {
                 throw RegistryError.invalidParameter(.init(path: "nextToken", value: token, constraint: .custom("must be a token returned by a previous call")))
             }
-            start = items.firstIndex { key($0) > after } ?? items.count
+            start = keys.firstIndex { $0 > after } ?? items.count
         }
         let size = maxResults ?? defaultSize
         let end = min(items.count, start + size)
         let slice = Array(items[start..<end])
-        let next = end < items.count ? slice.last.map { encode(key($0), scope: scope) } : nil
+        let next = end < items.count && end > 0 ? encode(keys[end - 1], scope: scope) : nil
         return Page(items: slice, nextToken: next)
     }
 

@@ -190,12 +190,15 @@ public struct SignerService: Sendable {
     }
 
     public func tagResource(_ arn: String, tags: [String: String], caller: CallerIdentity) async throws {
+        guard !tags.isEmpty else { throw SignerError.badRequest("tags must contain at least one tag") }
         do {
             try Self.checkTags(tags, path: "tags")
         } catch SignerError.invalid(let violations) {
+            if violations.contains(where: { if case .maxItems = $0.constraint { true } else { false } }) {
+                throw SignerError.badRequest("A resource can have at most \(Self.maxTags) tags")
+            }
             throw SignerError.badRequest(violations.map { "\($0.path): \($0.value ?? "")" }.joined(separator: "; ") + " is not a valid tag")
         }
-        guard !tags.isEmpty else { throw SignerError.badRequest("tags must contain at least one tag") }
         try await writeLock.withLock {
             var profile = try await profile(forArn: arn, caller: caller)
             profile.tags.merge(tags) { _, new in new }
@@ -324,6 +327,7 @@ public struct SignerService: Sendable {
     }
 
     static func checkTags(_ tags: [String: String], path: String) throws {
+        guard !tags.isEmpty else { throw SignerError.invalid([.init(path: path, value: nil, constraint: .minItems(1))]) }
         guard tags.count <= maxTags else { throw SignerError.invalid([.init(path: path, value: nil, constraint: .maxItems(maxTags))]) }
         for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
             guard isValidTagKey(key) else {

@@ -169,8 +169,15 @@ public struct SigningProfile: Sendable, Equatable, Codable {
     public var versionArn: String { "\(arn)/\(profileVersion)" }
     public var platform: SigningPlatform? { SigningPlatform.named(platformId) }
 
-    /// Whether account `caller` may perform `action` on this profile: its owner always, others by a statement.
+    /// Whether account `caller` may perform `action` on this profile: its owner always, others by a statement (one
+    /// that names a profile version grants that version only).
+    ///
+    /// A principal that is an IAM ARN (a role, a user) grants its whole account: Signet's credentials belong to an
+    /// account, not to an identity within it.
     public func allows(_ action: String, for caller: String) -> Bool {
-        caller == account || permissions.contains { $0.action == action && $0.principalAccount == caller }
+        caller == account
+            || permissions.contains {
+                $0.action == action && $0.principalAccount == caller && ($0.profileVersion == nil || $0.profileVersion == profileVersion)
+            }
     }
 }

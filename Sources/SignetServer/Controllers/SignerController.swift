@@ -49,6 +49,9 @@ struct SignerController: Sendable {
 
     @Sendable func listSigningJobs(_ request: Request, context: SignetRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
+        if let invoker = query.get("jobInvoker"), (try? AccountID(invoker)) == nil {
+            throw SignerError.invalid([.init(path: "jobInvoker", value: invoker, constraint: .pattern("^[0-9]{12}$"))])
+        }
         if let status = query.get("status"), !["InProgress", "Failed", "Succeeded"].contains(status) {
             throw SignerError.invalid([.init(path: "status", value: status, constraint: .oneOf(["InProgress", "Failed", "Succeeded"]))])
         }
@@ -81,8 +84,15 @@ struct SignerController: Sendable {
         guard !hashes.isEmpty else { throw SignerError.invalid([.init(path: "certificateHashes", value: nil, constraint: .notNull)]) }
         let profileVersionArn = try required("profileVersionArn")
         let jobArn = try required("jobArn")
-        for (name, value) in [("profileVersionArn", profileVersionArn), ("jobArn", jobArn)] where !(20...2048).contains(value.count) {
-            throw SignerError.invalid([.init(path: name, value: value, constraint: value.count < 20 ? .minLength(20) : .maxLength(2048))])
+        for (name, value) in [("profileVersionArn", profileVersionArn), ("jobArn", jobArn)] {
+            guard (20...2048).contains(value.count) else {
+                throw SignerError.invalid([.init(path: name, value: value, constraint: value.count < 20 ? .minLength(20) : .maxLength(2048))])
+            }
+            // Signet is one partition, `aws` (the partition of every ARN it issues)
+            let parts = value.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            if parts.count == 3, parts[0] == "arn", parts[1] != "aws" {
+                throw SignerError.validation("Cross-partition signatures are not supported: \(name) \(value) is in partition \(parts[1]), not aws")
+            }
         }
         let revoked = try await signer.revocationStatus(
             signatureTime: timestamp, platformId: try required("platformId"), profileVersionArn: profileVersionArn, jobArn: jobArn,
@@ -155,6 +165,8 @@ struct SignerController: Sendable {
 
     @Sendable func listProfilePermissions(_ request: Request, context: SignetRequestContext) async throws -> Response {
         let name = try SigningProfileName(try context.pathParameter("profileName"))
+        // Signet answers the whole policy in one page and never issues a token here: any token is not one of its own.
+        if request.uri.queryParameters.get("nextToken") != nil { throw SignerError.validation("Invalid nextToken") }
         let policy = try await signer.listProfilePermissions(name, caller: try context.requireCaller())
         return try RestJSON.response(ListProfilePermissionsOutput(policy))
     }
@@ -187,7 +199,13 @@ struct SignerController: Sendable {
     // MARK: Tags (the ARN arrives percent-encoded, `%2F` included, in one path segment)
 
     @Sendable func tagResource(_ request: Request, context: SignetRequestContext) async throws -> Response {
-        let input = try await RestJSON.decode(SignerTagResourceInput.self, from: request, context: context)
+        let input: SignerTagResourceInput
+        do {
+            input = try await RestJSON.decode(SignerTagResourceInput.self, from: request, context: context)
+        } catch let error as AWSError where error.code == "ValidationException" {
+            // TagResource's model has no ValidationException: its bad requests are BadRequestException
+            throw SignerError.badRequest(error.message)
+        }
         try await signer.tagResource(try context.pathParameter("resourceArn"), tags: input.tags, caller: try context.requireCaller())
         return try RestJSON.response(EmptyShape())
     }
@@ -206,8 +224,11 @@ struct SignerController: Sendable {
     // MARK: Signing jobs
 
     /// StartSigningJob signs objects in S3, which Signet does not emulate; container images are signed with SignPayload.
+    /// The request is still checked as AWS checks it first: its required members, then the profile it names.
     @Sendable func startSigningJob(_ request: Request, context: SignetRequestContext) async throws -> Response {
-        _ = try await request.body.collect(upTo: context.maxUploadSize)
+        let input = try await RestJSON.decode(StartSigningJobInput.self, from: request, context: context)
+        _ = try await signer.signingProfile(
+            try SigningProfileName(input.profileName), owner: input.profileOwner, caller: try context.requireCaller(), action: "signer:StartSigningJob")
         throw SignerError.validation(
             "StartSigningJob signs objects in Amazon S3, which Signet does not emulate. Container images are signed with SignPayload or by ECR managed signing.")
     }
@@ -254,6 +275,10 @@ enum RestJSON {
     static func date(_ query: Parameters, _ name: String) throws -> Date? {
         guard let raw = query.get(name) else { return nil }
         if let seconds = Double(raw) { return Date(timeIntervalSince1970: seconds) }
+        // the formatter forgives text after a valid timestamp: the whole value must be one
+        guard raw.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})/) != nil else {
+            throw SignerError.invalid([.init(path: name, value: raw, constraint: .custom("must be an ISO-8601 timestamp"))])
+        }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: raw) { return date }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -129,7 +129,7 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         let service = ErrorFramingMiddleware.framing(for: request.uri.path) == .restJSON ? "signer" : "ecr"
         let (key, scope) = try verifier.verify(signed, service: service, now: clock.now)
         guard Region.isWellFormed(scope.region), let account = try? AccountID(key.accountId) else {
-            throw SigV4Failure.incompleteSignature("Credential scope region '\(scope.region)' is not a valid region")
+            throw SigV4Failure.invalidSignature("Credential should be scoped to a valid region, not '\(scope.region)'. ")
         }
         context.caller = CallerIdentity(account: account, region: Region(scope.region))
         return try await next(request, context)

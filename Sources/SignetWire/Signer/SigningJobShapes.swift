@@ -110,3 +110,14 @@ public struct RevocationStatusOutput: Encodable, Sendable {
     public var revokedEntities: [String]
     public init(revokedEntities: [String]) { self.revokedEntities = revokedEntities }
 }
+
+/// StartSigningJob's input, for the checks made before Signet refuses it (it signs S3 objects, not emulated): the
+/// required members, and the profile.
+public struct StartSigningJobInput: Decodable, Sendable {
+    public struct Location: Decodable, Sendable {}
+    public var source: Location
+    public var destination: Location
+    public var profileName: String
+    public var clientRequestToken: String
+    public var profileOwner: String?
+}
