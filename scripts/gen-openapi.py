@@ -1812,7 +1812,8 @@ OCI_ERROR_MEANINGS = {
     "DENIED": "the Basic credentials are not `AWS` and a password from GetAuthorizationToken, the password is forged "
               "or has expired (12 hours), or it was issued for another registry (account and region) than the one "
               "`/v2/` serves (`--account-id`, `--region`)",
-    "NAME_INVALID": "`{name}` is not a valid repository name",
+    "NAME_INVALID": "`{name}` is not a valid repository name (an empty segment, as in `team//app`, included)",
+    "PAGINATION_NUMBER_INVALID": "`n` is not a whole number of results (negative, or not a number)",
     "NAME_UNKNOWN": "the repository does not exist (no create-on-push: create it with CreateRepository first)",
     "MANIFEST_UNKNOWN": "no manifest has that tag or digest in the repository",
     "BLOB_UNKNOWN": "no blob with that digest is stored",
@@ -1846,8 +1847,10 @@ OCI_ERROR_MEANINGS = {
 
 _UPLOAD_HEADERS = ["Location", "UploadRange", "UploadUUID"]
 _RANGE = {"name": "Range", "in": "header", "required": False,
-          "description": "One byte range: `bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`.",
-          "schema": {"type": "string", "pattern": "^bytes="}}
+          "description": "One byte range: `bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>` (206). "
+                         "A range that starts past the end is 416 with `Content-Range: bytes */<size>`. Another unit, "
+                         "or several ranges, are ignored (the whole blob, 200), as RFC 9110 §14.2 allows.",
+          "schema": {"type": "string"}}
 _BLOB_HEADERS = ["ContentDigest", "AcceptRanges", "DigestETag", "ContentLength"]
 _CREATED_HEADERS = ["Location", "ContentDigest"]
 
@@ -1868,12 +1871,14 @@ OCI_OPERATIONS = {
         "description": "The repositories of the registry `/v2/` serves, sorted by name.",
         "parameters": ["OCIPageSize", "OCIPageLast"],
         "responses": {"200": ("The repository names.", ["Link"], {OCI_JSON: ref("OCICatalog")})},
+        "errors": [(400, "PAGINATION_NUMBER_INVALID")],
     },
     ("HEAD", "/v2/_catalog"): {
         "operationId": "OCIHeadCatalog", "tag": "discovery",
         "summary": "The headers of the catalog, without a body (as distribution answers HEAD).",
         "parameters": ["OCIPageSize", "OCIPageLast"],
         "responses": {"200": ("The headers of `GET`.", ["Link"], None)},
+        "errors": [(400, "PAGINATION_NUMBER_INVALID")],
     },
     ("GET", "/v2/{name}/manifests/{reference}"): {
         "operationId": "OCIGetManifest", "tag": "manifests",
@@ -1985,6 +1990,13 @@ OCI_OPERATIONS = {
         "responses": {"204": ("The upload is in progress; `Range` says how many bytes it holds.", _UPLOAD_HEADERS, None)},
         "errors": [(404, "BLOB_UPLOAD_UNKNOWN")],
     },
+    ("HEAD", "/v2/{name}/blobs/uploads/{uuid}"): {
+        "operationId": "OCIHeadUploadStatus", "tag": "uploads",
+        "summary": "How far an upload has got: the same answer as `GET` (as distribution serves HEAD here).",
+        "parameters": ["OCIName", "OCIUploadUUID"],
+        "responses": {"204": ("The upload is in progress; `Range` says how many bytes it holds.", _UPLOAD_HEADERS, None)},
+        "errors": [(404, "BLOB_UPLOAD_UNKNOWN")],
+    },
     ("PATCH", "/v2/{name}/blobs/uploads/{uuid}"): {
         "operationId": "OCIPatchUpload", "tag": "uploads",
         "summary": "Appends a chunk to an upload.",
@@ -2023,12 +2035,14 @@ OCI_OPERATIONS = {
         "description": "Tags sorted (byte order).",
         "parameters": ["OCIName", "OCIPageSize", "OCIPageLast"],
         "responses": {"200": ("The tags.", ["Link"], {OCI_JSON: ref("OCITagList")})},
+        "errors": [(400, "PAGINATION_NUMBER_INVALID")],
     },
     ("HEAD", "/v2/{name}/tags/list"): {
         "operationId": "OCIHeadTags", "tag": "discovery",
         "summary": "The headers of the tag list, without a body (as distribution answers HEAD).",
         "parameters": ["OCIName", "OCIPageSize", "OCIPageLast"],
         "responses": {"200": ("The headers of `GET`.", ["Link"], None)},
+        "errors": [(400, "PAGINATION_NUMBER_INVALID")],
     },
     ("GET", "/v2/{name}/referrers/{digest}"): {
         "operationId": "OCIListReferrers", "tag": "discovery",

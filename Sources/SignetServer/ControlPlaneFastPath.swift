@@ -110,6 +110,12 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
             if owedByHummingbird == 0 && Self.isControlPlane(head) {
                 state = .collecting(head, context.channel.allocator.buffer(capacity: 0))
             } else {
+                // `Expect: 100-continue` (curl sends it with bodies over 1 MiB): say "go on" now, as RFC 9110 §10.1.1
+                // asks of a server that will read the body, instead of leaving the client to wait out its timeout
+                // (curl: 1 s). Only when no earlier response is still owed, so that answers keep their order.
+                if owedByHummingbird == 0, let expect = head.headerFields.value(.expect), expect.lowercased() == "100-continue" {
+                    context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+                }
                 owedByHummingbird += 1
                 state = .forwarding
                 context.fireChannelRead(data)

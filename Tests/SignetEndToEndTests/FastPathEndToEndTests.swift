@@ -24,6 +24,7 @@ struct FastPathEndToEndTests {
         #expect((out["garbage"] as? [String]) == ["HTTP/1.1 200 OK", "application/x-amz-json-1.1"], "\(result.stdout)")
         #expect((out["deep"] as? [Any])?.first as? Int == 600, "\(result.stdout)")
         #expect((out["deep"] as? [Any])?.dropFirst().first as? Bool == true, "answers out of order: \(result.stdout)")
+        #expect((out["continue"] as? [String]) == ["HTTP/1.1 100 Continue", "HTTP/1.1 405 Method Not Allowed"], "\(result.stdout)")
         #expect((out["large"] as? [String]) == ["HTTP/1.1 413 Payload Too Large", "RequestEntityTooLargeException", "close"], "\(result.stdout)")
     }
 
@@ -100,6 +101,18 @@ for _ in order:
 sender.join()
 s.close()
 out["deep"] = [len(seen), seen == order, next(([i, seen[i]] for i in range(len(order)) if seen[i] != order[i]), None)]
+# 6. Expect: 100-continue: the interim answer comes before the body is sent (curl would otherwise wait 1 s)
+s = socket.create_connection((host, port))
+s.settimeout(5)
+s.sendall(b"POST /v2/ HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+f = s.makefile("rb")
+interim = f.readline().decode().strip()
+while f.readline() not in (b"\r\n", b""):
+    pass
+s.sendall(b"body")
+final = read_response(f)
+out["continue"] = [interim, final[0]]
+s.close()
 print(json.dumps(out))
 """#
 }

@@ -153,6 +153,9 @@ struct OCIDistributionTests {
             let first = try await client.registry(.patch, location, auth: auth, headers: [.contentRange: "0-4"], body: ByteBuffer(string: "hello"))
             #expect(first.status == .accepted)
             #expect(first.headers[.range] == "0-4")
+            // HEAD of the upload is its status, as GET
+            let uploadHead = try await client.registry(.head, location, auth: auth)
+            #expect(uploadHead.status == .noContent && uploadHead.headers[.range] == "0-4")
             let wrong = try await client.registry(.patch, location, auth: auth, headers: [.contentRange: "3-7"], body: ByteBuffer(string: "xxxxx"))
             #expect(wrong.status == .rangeNotSatisfiable)
             #expect(errorCode(wrong) == "BLOB_UPLOAD_INVALID")
@@ -197,6 +200,12 @@ struct OCIDistributionTests {
             #expect(String(buffer: suffix.body) == "789")
             let unsatisfiable = try await client.registry(.get, "/v2/team/app/blobs/\(digest)", auth: auth, headers: [.range: "bytes=20-30"])
             #expect(unsatisfiable.status == .rangeNotSatisfiable)
+            #expect(unsatisfiable.headers[.contentRange] == "bytes */10")
+            // RFC 9110 §14.2: another unit, or several ranges, are ignored: the whole blob
+            for ignored in ["items=0-1", "bytes=0-1,3-4"] {
+                let whole = try await client.registry(.get, "/v2/team/app/blobs/\(digest)", auth: auth, headers: [.range: ignored])
+                #expect(whole.status == .ok && String(buffer: whole.body) == "0123456789", "\(ignored)")
+            }
             let unknown = try await client.registry(.get, "/v2/team/app/blobs/\(sha256("nope"))", auth: auth)
             #expect(unknown.status == .notFound && errorCode(unknown) == "BLOB_UNKNOWN")
             let badDigest = try await client.registry(.get, "/v2/team/app/blobs/sha256:xyz", auth: auth)
@@ -280,7 +289,9 @@ struct OCIDistributionTests {
             let other = imageManifest(config: config, layers: [])
             let immutable = try await client.pushManifest(other, to: "team/app", reference: "v1", auth: auth)
             #expect(immutable.status == .badRequest && errorCode(immutable) == "TAG_INVALID")
-            #expect(String(buffer: immutable.body).contains("tag invalid: The image tag 'v1' already exists in the 'team/app' repository and cannot be overwritten because the repository is immutable."))
+            // the message alone: docker prints the code's words ("tag invalid: ") before it
+            #expect(String(buffer: immutable.body).contains(#""message":"The image tag 'v1'"#))
+            #expect(String(buffer: immutable.body).contains("The image tag 'v1' already exists in the 'team/app' repository and cannot be overwritten because the repository is immutable."))
 
             let deleted = try await client.registry(.delete, "/v2/team/app/manifests/\(digest)", auth: auth)
             #expect(deleted.status == .accepted)
@@ -322,6 +333,21 @@ struct OCIDistributionTests {
             }
             let missing = try await client.registry(.head, "/v2/nope/tags/list", auth: auth)
             #expect(missing.status == .notFound && missing.body.readableBytes == 0)
+            // an error's HEAD carries its GET's Content-Length too
+            let missingGet = try await client.registry(.get, "/v2/nope/tags/list", auth: auth)
+            #expect(missing.headers[.contentLength] == String(missingGet.body.readableBytes))
+
+            // n must be a number of results (distribution's PAGINATION_NUMBER_INVALID)
+            for bad in ["-1", "abc"] {
+                let refused = try await client.registry(.get, "/v2/team/app/tags/list?n=\(bad)", auth: auth)
+                #expect(refused.status == .badRequest && errorCode(refused) == "PAGINATION_NUMBER_INVALID", "\(bad)")
+            }
+            // an empty path segment is not dropped: team//app is not team/app
+            let doubled = try await client.registry(.get, "/v2/team//app/tags/list", auth: auth)
+            #expect(doubled.status == .badRequest && errorCode(doubled) == "NAME_INVALID")
+            // /v2/ itself answers GET and HEAD only
+            let posted = try await client.registry(.post, "/v2/", auth: auth)
+            #expect(posted.status == .methodNotAllowed && posted.headers[.allow] == "GET, HEAD" && errorCode(posted) == "UNSUPPORTED")
         }
     }
 

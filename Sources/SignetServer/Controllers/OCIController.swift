@@ -17,9 +17,17 @@ struct OCIController: Sendable {
     func addRoutes(to router: Router<SignetRequestContext>, auth: RegistryAuthMiddleware) {
         let group = router.group("v2").add(middleware: auth)
         group.get { _, _ in Self.json("{}") }
+        for method in [HTTPRequest.Method.put, .post, .patch, .delete] {
+            group.on("", method: method) { _, _ -> Response in throw OCIError.unsupported(allow: [.get, .head]) }
+        }
         for method in [HTTPRequest.Method.get, .head, .put, .post, .patch, .delete] {
             group.on("**", method: method) { request, context in
                 guard let route = OCIRoute(context.parameters.getCatchAll()) else { throw OCIError.notFound(request.uri.path) }
+                // The router drops empty path segments: `team//app` would otherwise be served as `team/app`.
+                if request.uri.path.dropFirst(4).dropLast(request.uri.path.hasSuffix("/") ? 1 : 0).contains("//") {
+                    throw RegistryError.invalidParameter(
+                        .init(path: "repositoryName", value: request.uri.path, constraint: .custom("must not contain an empty path segment")))
+                }
                 return try await respond(to: route, request: request, context: context)
             }
         }
@@ -41,7 +49,7 @@ struct OCIController: Sendable {
         case (.uploads(let name), .post): return try await startUpload(name, request: request, context: context)
         case (.upload(let name, let id), .patch): return try await patchUpload(name, id, request: request, context: context)
         case (.upload(let name, let id), .put): return try await finishUpload(name, id, request: request, context: context)
-        case (.upload(let name, let id), .get): return try await uploadStatus(name, id, context: context)
+        case (.upload(let name, let id), .get), (.upload(let name, let id), .head): return try await uploadStatus(name, id, context: context)
         case (.upload(let name, let id), .delete):
             let (key, repository) = try await repository(name, context)
             try await uploads.cancel(id, registry: key, repository: repository)
@@ -147,9 +155,12 @@ struct OCIController: Sendable {
         }
         var status = HTTPResponse.Status.ok
         var span: ClosedRange<Int64> = 0...(content.size - 1)
-        if let header = request.headers[.range] {
+        // RFC 9110 §14.2: a Range of another unit, or of several ranges, is ignored (the whole blob, 200)
+        if let header = request.headers[.range], header.hasPrefix("bytes="), !header.contains(",") {
             guard let parsed = Self.parseRange(header, size: content.size) else {
-                throw OCIError(status: .rangeNotSatisfiable, code: "BLOB_UNKNOWN", message: "requested range not satisfiable", detail: header)
+                var error = OCIError(status: .rangeNotSatisfiable, code: "BLOB_UNKNOWN", message: "requested range not satisfiable", detail: header)
+                error.headers[.contentRange] = "bytes */\(content.size)"
+                throw error
             }
             span = parsed
             status = .partialContent
@@ -255,7 +266,7 @@ struct OCIController: Sendable {
     func tags(_ name: String, request: Request, context: SignetRequestContext) async throws -> Response {
         let (key, repository) = try await repository(name, context)
         let tags = try await registry.metadata.images(repository: repository, registry: key).flatMap(\.tags).map(\.value).sorted()
-        let (page, next) = Self.page(tags, request: request)
+        let (page, next) = try Self.page(tags, request: request)
         var headers: HTTPFields = [.contentType: "application/json"]
         if let next { headers[.link] = "</v2/\(repository)/tags/list?n=\(page.count)&last=\(next)>; rel=\"next\"" }
         return Response(
@@ -266,7 +277,7 @@ struct OCIController: Sendable {
     func catalog(_ request: Request, _ context: SignetRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let names = try await registry.metadata.repositories(in: caller.registry).map(\.name.value)
-        let (page, next) = Self.page(names, request: request)
+        let (page, next) = try Self.page(names, request: request)
         var headers: HTTPFields = [.contentType: "application/json"]
         if let next { headers[.link] = "</v2/_catalog?n=\(page.count)&last=\(next)>; rel=\"next\"" }
         return Response(
@@ -275,11 +286,16 @@ struct OCIController: Sendable {
     }
 
     /// `n`/`last` pagination over sorted names; returns the page and the last name when more follow.
-    static func page(_ sorted: [String], request: Request) -> ([String], String?) {
+    /// - Throws: 400 `PAGINATION_NUMBER_INVALID` (distribution's code) when `n` is not a number of results.
+    static func page(_ sorted: [String], request: Request) throws -> ([String], String?) {
         let query = request.uri.queryParameters
         var items = sorted
         if let last = query.get("last") { items = items.filter { $0 > last } }
-        guard let n = query.get("n").flatMap(Int.init), n >= 0, n < items.count else { return (items, nil) }
+        guard let rawN = query.get("n") else { return (items, nil) }
+        guard let n = Int(rawN), n >= 0 else {
+            throw OCIError(status: .badRequest, code: "PAGINATION_NUMBER_INVALID", message: "invalid number of results requested", detail: String(rawN))
+        }
+        guard n < items.count else { return (items, nil) }
         let page = Array(items.prefix(n))
         return (page, page.last)
     }
@@ -287,7 +303,7 @@ struct OCIController: Sendable {
     func referrers(_ name: String, _ rawDigest: String, request: Request, context: SignetRequestContext) async throws -> Response {
         let (key, repository) = try await repository(name, context)
         guard let digest = Digest(parsing: rawDigest) else { throw OCIError.digestInvalid("invalid digest \(rawDigest)") }
-        let artifactType = request.uri.queryParameters.get("artifactType")
+        let artifactType = request.uri.queryParameters.get("artifactType").flatMap { $0.isEmpty ? nil : $0 }
         let referrers = try await registry.metadata.images(repository: repository, registry: key).map(\.image)
             .filter { $0.subject == digest && (artifactType == nil || $0.artifactMediaType == artifactType) }
         let descriptors = referrers.map { image in

@@ -53,11 +53,13 @@ struct ErrorFramingMiddleware: RouterMiddleware {
         }
         var headers: HTTPFields = [.contentType: "application/json", .dockerDistributionAPIVersion: "registry/2.0"]
         if !ociError.allow.isEmpty { headers[.allow] = ociError.allow.map(\.rawValue).joined(separator: ", ") }
+        for field in ociError.headers { headers.append(field) }
         if ociError.status == .unauthorized {
             headers[.wwwAuthenticate] = "Basic realm=\"http://\(endpoint.defaultHost)/\",service=\"ecr.amazonaws.com\""
         }
         let body = request.method == .head ? ByteBuffer() : ByteBuffer(string: ociError.body)
-        if request.method == .head { headers[.contentLength] = "0" }
+        // HEAD: the GET's headers, its Content-Length included, without the body
+        if request.method == .head { headers[.contentLength] = String(ociError.body.utf8.count) }
         return Response(status: ociError.status, headers: headers, body: .init(byteBuffer: body))
     }
 

@@ -10,6 +10,8 @@ public struct OCIError: Error, Sendable, Equatable {
     public let detail: String?
     /// The `Allow` header of a 405 (RFC 9110 §15.5.6: the methods the resource supports).
     public let allow: [HTTPRequest.Method]
+    /// Other headers the error carries (`Content-Range: bytes */<size>` of a 416).
+    public var headers: HTTPFields = [:]
 
     public init(status: HTTPResponse.Status, code: String, message: String, detail: String? = nil, allow: [HTTPRequest.Method] = []) {
         self.status = status
@@ -77,7 +79,7 @@ public struct OCIError: Error, Sendable, Equatable {
         case .imageTagAlreadyExists(let tag, let name, _):
             self.init(
                 status: .badRequest, code: "TAG_INVALID",
-                message: "tag invalid: The image tag '\(tag)' already exists in the '\(name)' repository and cannot be overwritten because the repository is immutable.")
+                message: "The image tag '\(tag)' already exists in the '\(name)' repository and cannot be overwritten because the repository is immutable.")
         case .imageDigestDoesNotMatch(let provided, let computed):
             self.init(status: .badRequest, code: "DIGEST_INVALID", message: "provided digest did not match uploaded content", detail: "\(provided) != \(computed)")
         case .imageAlreadyExists(let digest, _, _, _):

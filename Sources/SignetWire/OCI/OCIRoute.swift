@@ -21,9 +21,11 @@ public enum OCIRoute: Sendable, Equatable {
         }
     }
 
-    /// - Parameter components: the path after `/v2/`, split on `/` (empty components ignored).
+    /// - Parameter components: the path after `/v2/`, split on `/`. A trailing empty component (a final `/`) is
+    ///   ignored; an empty one inside stays, so `team//app` is a name (an invalid one: NAME_INVALID), not `team/app`.
     public init?(_ components: [Substring]) {
-        let parts = components.filter { !$0.isEmpty }.map(String.init)
+        var parts = components.map(String.init)
+        while parts.last?.isEmpty == true { parts.removeLast() }
         func name(dropping count: Int) -> String? {
             guard parts.count > count else { return nil }
             return parts.dropLast(count).joined(separator: "/")
