@@ -100,8 +100,16 @@ struct Verify: AsyncParsableCommand {
         }
         let anchors = try await trustAnchors(client)
         let revocationClient = client
+        let storeRoot = trustStore.map { URL(fileURLWithPath: $0) }
         let verifier = Verifier(
             trustStore: { type, name in anchors(type, name) },
+            // with --trust-store, a named store is a directory that must exist; without, the server's root stands in
+            storeExists: { type, name in
+                guard let storeRoot else { return true }
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: storeRoot.appendingPathComponent("x509/\(type)/\(name)").path, isDirectory: &isDirectory)
+                    && isDirectory.boolValue
+            },
             revokedEntities: { envelope in try await Self.revokedEntities(revocationClient, region: region, envelope) })
         for (index, signature) in signatures.enumerated() {
             guard index < maxSignatures else {
@@ -136,10 +144,19 @@ struct Verify: AsyncParsableCommand {
         let response = try await client.sendSigned(
             "POST", "/ecr/GetAuthorizationToken", region: region, service: "ecr",
             headers: ["Content-Type": "application/x-amz-json-1.1"], body: Data("{}".utf8))
-        guard response.status == 200, let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-            let token = ((object["authorizationData"] as? [[String: Any]])?.first?["authorizationToken"]) as? String
-        else { return nil }
-        return "Basic \(token)"
+        let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        if response.status == 200, let token = ((object?["authorizationData"] as? [[String: Any]])?.first?["authorizationToken"]) as? String {
+            return "Basic \(token)"
+        }
+        // An AWS error (wrong secret, unknown key, skewed clock): the login failed, say why now. Going on without
+        // credentials only met a 401 challenge, which FoundationNetworking waits on forever.
+        if let code = response.header("X-Amzn-ErrorType") ?? (object?["__type"] as? String) {
+            let message = (object?["message"] as? String) ?? (object?["Message"] as? String) ?? ""
+            throw CLIError(
+                "cannot log in to the registry at \(client.host): GetAuthorizationToken answered \(code): \(message) "
+                    + "(credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else test/test; or pass --username and --password)")
+        }
+        return nil  // not an ECR endpoint (a registry of another kind): go on without credentials
     }
 
     /// The region of the registry at `client.host`: from an `<account>.dkr.ecr.<region>.…` host name, else the
@@ -275,7 +292,8 @@ struct TrustStore: AsyncParsableCommand {
                 guard let pem = FileManager.default.contents(atPath: path) else {
                     throw CLIError("no certificate authority in \(dataDir) (start `signet serve --data-dir \(dataDir)` once to create it)")
                 }
-                FileHandle.standardOutput.write(pem)
+                // as the endpoint serves it: ending in a newline, so that `>>` onto a bundle keeps it valid PEM
+                FileHandle.standardOutput.write(pem.last == UInt8(ascii: "\n") ? pem : pem + Data("\n".utf8))
                 return
             }
             let endpoint = endpoint ?? "http://127.0.0.1:5050"

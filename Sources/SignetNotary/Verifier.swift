@@ -7,15 +7,18 @@ public import X509
 public struct Verifier: Sendable {
     /// Trust anchors by store type (`signingAuthority`, `ca`) and name.
     public let trustStore: @Sendable (_ type: String, _ name: String) -> [Certificate]
+    /// Whether a named store exists at all (notation tells a missing store from an empty one).
+    public let storeExists: @Sendable (_ type: String, _ name: String) -> Bool
     /// Asks the Signer service which of the signature's entities are revoked; throws when it cannot tell.
     public let revokedEntities: @Sendable (_ envelope: JWSEnvelope) async throws -> [String]
     public let now: Date
 
     public init(
-        trustStore: @escaping @Sendable (String, String) -> [Certificate], revokedEntities: @escaping @Sendable (JWSEnvelope) async throws -> [String],
-        now: Date = Date()
+        trustStore: @escaping @Sendable (String, String) -> [Certificate], storeExists: @escaping @Sendable (String, String) -> Bool = { _, _ in true },
+        revokedEntities: @escaping @Sendable (JWSEnvelope) async throws -> [String], now: Date = Date()
     ) {
         self.trustStore = trustStore
+        self.storeExists = storeExists
         self.revokedEntities = revokedEntities
         self.now = now
     }
@@ -86,7 +89,12 @@ public struct Verifier: Sendable {
 
     func authenticityFailure(_ envelope: JWSEnvelope, statement: TrustPolicy.Statement) -> String? {
         let storeType = envelope.signingScheme == "notary.x509.signingAuthority" ? "signingAuthority" : "ca"
-        let anchors = statement.trustStores.filter { $0.type == storeType }.flatMap { trustStore($0.type, $0.name) }
+        let stores = statement.trustStores.filter { $0.type == storeType }
+        if let missing = stores.first(where: { !storeExists($0.type, $0.name) }) {
+            return "the trust store \"\(missing.name)\" of type \"\(missing.type)\" does not exist. "
+                + "Use command 'notation cert add' to create and add trusted certificates to the trust store"
+        }
+        let anchors = stores.flatMap { trustStore($0.type, $0.name) }
         guard !anchors.isEmpty else { return "no trusted certificates are found to verify authenticity" }
         guard envelope.certificates.contains(where: { anchors.contains($0) }) else {
             return "the signature's certificate chain does not contain any trusted certificate"

@@ -90,6 +90,12 @@ struct WalkthroughEndToEndTests {
             byTag.stderr
                 == "Warning: Always verify the artifact using digest(@sha256:...) rather than a tag(:v1) because resolved digest may not point to the same signed artifact, as tags are mutable.\n")
         #expect(byTag.stdout == byDigest.stdout)
+        // a login that fails (wrong secret) ends the command at once with the reason, instead of waiting on a 401
+        let wrongSecret = try run(
+            SignetProcess.binary.path, ["verify", "\(host)/test/signed@\(imageDigest)", "--policy", policy.path],
+            environment: ["AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "wrong"])
+        #expect(wrongSecret.status == 1)
+        #expect(wrongSecret.stderr.hasPrefix("Error: cannot log in to the registry at \(host): GetAuthorizationToken answered InvalidSignatureException: The request signature we calculated does not match"), "\(wrongSecret.stderr)")
         let unsigned = try signet(["verify", "\(host)/plain/unsigned@\(imageDigest)", "--policy", policy.path])
         #expect(unsigned.status == 1)
         #expect(

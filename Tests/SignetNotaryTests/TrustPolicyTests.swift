@@ -78,6 +78,20 @@ struct MockVerificationTests {
                 == .failed("no trusted certificates are found to verify authenticity"))
     }
 
+    /// A store the policy names that does not exist at all is said to be missing, as notation says it.
+    @Test func aMissingNamedStoreIsNamed() async throws {
+        let verifier = SignetNotary.Verifier(
+            trustStore: trustStore(stores), storeExists: { type, name in "\(type):\(name)" != "ca:nosuch" }, revokedEntities: { _ in [] },
+            now: Clock.now)
+        let outcome = await verifier.verify(
+            envelope: try Vectors.mock("ca_valid_sig_env.json"), mediaType: "application/jose+json", descriptor: Vectors.mockDescriptor,
+            statement: try strict(["ca:nosuch", "ca:mock"]))
+        #expect(
+            outcome
+                == .failed(
+                    "the trust store \"nosuch\" of type \"ca\" does not exist. Use command 'notation cert add' to create and add trusted certificates to the trust store"))
+    }
+
     @Test func anUnrelatedTrustAnchorIsNotTrusted() async throws {
         let other = try Vectors.certificate("notation/certs/e2e.crt")
         let outcome = try await verify("ca_valid_sig_env.json", try strict(["ca:mock"]), stores: ["ca:mock": [other]])
