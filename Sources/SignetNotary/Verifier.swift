@@ -47,6 +47,19 @@ public struct Verifier: Sendable {
             return .failed("error while locating the verification plugin \"\(plugin)\", make sure the plugin is installed successfully before verifying the signature")
         }
         var warnings: [String] = []
+        // Critical attributes nobody defines: the specification says verification MUST fail, notation-go (without a
+        // plugin) accepts them. Signet decides as notation does, and says so (notary-format §4, crit rule 3).
+        let known: Set<String> = [
+            "io.cncf.notary.signingScheme", "io.cncf.notary.authenticSigningTime", "io.cncf.notary.expiry",
+            "io.cncf.notary.verificationPlugin", "io.cncf.notary.verificationPluginMinVersion",
+        ]
+        if case .array(let critical)? = envelope.protectedHeader["crit"] {
+            for case .string(let name) in critical where !known.contains(name) {
+                warnings.append(
+                    "Warning: the signature marks the unknown attribute \"\(name)\" as critical: the Notary Project specification says "
+                        + "verification must fail, notation accepts it, and so does Signet")
+            }
+        }
         func apply(_ check: TrustPolicy.Check, _ failure: String?) -> Outcome? {
             guard let failure else { return nil }
             switch statement.action(for: check) {

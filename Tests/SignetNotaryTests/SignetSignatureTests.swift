@@ -65,6 +65,40 @@ struct SignetSignatureTests {
         }
     }
 
+    /// An attribute nobody defines, marked critical: verified as notation verifies it, with a warning that says so.
+    @Test func unknownCriticalAttributesAreReported() async throws {
+        let fixture = try await Fixture()
+        func b64url(_ data: Data) -> String {
+            data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        func unb64url(_ text: String) -> Data? {
+            var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while base64.count % 4 != 0 { base64 += "=" }
+            return Data(base64Encoded: base64)
+        }
+        var jws = try #require(try JSONSerialization.jsonObject(with: fixture.envelope) as? [String: Any])
+        let protectedText = try #require(jws["protected"] as? String)
+        let protectedBytes = try #require(unb64url(protectedText))
+        var header = try #require(try JSONSerialization.jsonObject(with: protectedBytes) as? [String: Any])
+        header["io.example.x"] = "y"
+        header["crit"] = (header["crit"] as? [String] ?? []) + ["io.example.x"]
+        let protected = b64url(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+        let signingInput = Data("\(protected).\(try #require(jws["payload"] as? String))".utf8)
+        let key = try await fixture.authority.signing(for: fixture.profile).key()
+        jws["protected"] = protected
+        jws["signature"] = b64url(try key.signature(for: signingInput).rawRepresentation)
+        let forged = try JSONSerialization.data(withJSONObject: jws)
+        let outcome = try await fixture.verify(identities: ["*"], envelope: forged)
+        #expect(
+            outcome
+                == .verified(warnings: [
+                    "Warning: the signature marks the unknown attribute \"io.example.x\" as critical: the Notary Project specification says verification must fail, notation accepts it, and so does Signet"
+                ]))
+        // Signet's own signatures mark nothing unknown
+        #expect(try await fixture.verify(identities: ["*"]) == .verified(warnings: []))
+    }
+
     // MARK: - envelope format
 
     @Test func envelopeFormat() async throws {
