@@ -23,10 +23,14 @@ public enum Paginator {
     public static func page<Item: Sendable>(
         _ items: [Item], key: (Item) -> String, scope: String, maxResults: Int?, defaultSize: Int, token: String?
     ) throws -> Page<Item> {
-        let keyed = items.enumerated().map { (key: key($0.element), position: $0.offset, item: $0.element) }
-            .sorted { $0.key != $1.key ? $0.key < $1.key : $0.position < $1.position }
-        let items = keyed.map(\.item)
-        let keys = keyed.map(\.key)
+        var items = items
+        var keys = items.map(key)
+        // Callers almost always pass their listing sorted already: sort (stably) only when it is not.
+        if !zip(keys, keys.dropFirst()).allSatisfy({ $0 <= $1 }) {
+            let order = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+            items = order.map { items[$0] }
+            keys = order.map { keys[$0] }
+        }
         var start = 0
         if let token {
             guard let after = decode(token, scope: scope) else {
