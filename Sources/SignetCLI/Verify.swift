@@ -107,7 +107,7 @@ struct Verify: AsyncParsableCommand {
             storeExists: { type, name in
                 guard let storeRoot else { return true }
                 var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: storeRoot.appendingPathComponent("x509/\(type)/\(name)").path, isDirectory: &isDirectory)
+                return FileManager.default.fileExists(atPath: Self.storeDirectory(storeRoot, type, name).path, isDirectory: &isDirectory)
                     && isDirectory.boolValue
             },
             revokedEntities: { envelope in try await Self.revokedEntities(revocationClient, region: region, envelope) })
@@ -192,11 +192,16 @@ struct Verify: AsyncParsableCommand {
     }
 
     /// Trust anchors: `--trust-store` (notation layout) or, for signingAuthority stores, the server's root CA.
+    /// A notation-style trust store: `<root>/x509/<type>/<name>`.
+    static func storeDirectory(_ root: URL, _ type: String, _ name: String) -> URL {
+        root.appendingPathComponent("x509/\(type)/\(name)")
+    }
+
     func trustAnchors(_ client: RegistryClient) async throws -> @Sendable (String, String) -> [Certificate] {
         if let trustStore {
             let root = URL(fileURLWithPath: trustStore)
             return { type, name in
-                let directory = root.appendingPathComponent("x509/\(type)/\(name)")
+                let directory = Self.storeDirectory(root, type, name)
                 let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
                 return files.sorted().flatMap { file -> [Certificate] in
                     guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(file).path) else { return [] }

@@ -66,6 +66,6 @@ public enum Paginator {
 
     /// 16 hex digits of the scope's SHA-256: tokens stay short whatever the repository's name.
     static func tag(_ scope: String) -> String {
-        SHA256.hash(data: Data(scope.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        String(SHA256.hash(data: Data(scope.utf8)).hexString.prefix(16))
     }
 }

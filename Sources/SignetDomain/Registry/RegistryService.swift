@@ -28,11 +28,16 @@ public struct RegistryService: Sendable {
         guard let registryId else { return caller.registry }
         let account = try AccountID(registryId)
         guard account == caller.account else {
-            throw RegistryError.notAuthorized(
-                "User: arn:aws:iam::\(caller.account):root is not authorized to perform: ecr:\(action) on resource: "
-                    + "arn:aws:ecr:\(caller.region):\(account):repository/\(resource) because no resource-based policy allows the ecr:\(action) action")
+            throw Self.notAuthorized(caller, action: action, resourceArn: "arn:aws:ecr:\(caller.region):\(account):repository/\(resource)")
         }
         return caller.registry
+    }
+
+    /// How IAM refuses `caller` an action on another account's repository.
+    static func notAuthorized(_ caller: CallerIdentity, action: String, resourceArn: String) -> RegistryError {
+        .notAuthorized(
+            "User: arn:aws:iam::\(caller.account):root is not authorized to perform: ecr:\(action) on resource: \(resourceArn) "
+                + "because no resource-based policy allows the ecr:\(action) action")
     }
 
     /// The repository, or ``RegistryError/repositoryNotFound(_:registry:)``.
@@ -111,11 +116,7 @@ public struct RegistryService: Sendable {
         }
         let name = try RepositoryName(String(parts[5].dropFirst("repository/".count)), field: "resourceArn")
         let account = try AccountID(String(parts[4]), field: "resourceArn")
-        guard account == caller.account else {
-            throw RegistryError.notAuthorized(
-                "User: arn:aws:iam::\(caller.account):root is not authorized to perform: ecr:\(action) on resource: \(arn) "
-                    + "because no resource-based policy allows the ecr:\(action) action")
-        }
+        guard account == caller.account else { throw Self.notAuthorized(caller, action: action, resourceArn: arn) }
         guard String(parts[3]) == caller.region.value else {
             throw RegistryError.repositoryNotFound(name.value, registry: account)
         }

@@ -129,7 +129,7 @@ public struct SignerService: Sendable {
     {
         try Self.checkMaxResults(maxResults)
         let profiles = try await store.signingProfiles(in: caller.registry).filter(filter.admits)
-        return try Self.page(profiles, key: \.name, scope: "ListSigningProfiles \(caller.account)/\(caller.region)", maxResults: maxResults, token: nextToken)
+        return try Self.page(profiles, key: \.name, scope: "ListSigningProfiles \(caller.registry)", maxResults: maxResults, token: nextToken)
     }
 
     /// Active → Canceled. Canceling a canceled or revoked profile changes nothing and succeeds.

@@ -24,7 +24,7 @@ struct OCIController: Sendable {
             group.on("**", method: method) { request, context in
                 guard let route = OCIRoute(context.parameters.getCatchAll()) else { throw OCIError.notFound(request.uri.path) }
                 // The router drops empty path segments: `team//app` would otherwise be served as `team/app`.
-                if request.uri.path.dropFirst(4).dropLast(request.uri.path.hasSuffix("/") ? 1 : 0).contains("//") {
+                if request.uri.path.contains("//") {
                     throw RegistryError.invalidParameter(
                         .init(path: "repositoryName", value: request.uri.path, constraint: .custom("must not contain an empty path segment")))
                 }
