@@ -173,7 +173,7 @@ struct ManagedSigningTests {
             SignPayloadTests.payload, format: "application/vnd.cncf.notary.payload.v1+json", profile: profile, caller: caller,
             storingEnvelope: { envelope in kept.withLock { $0.append(envelope) } })
         #expect(kept.withLock { $0 } == [signed.envelope])
-        #expect(await store.signingJob(signed.job.jobId, owner: caller.account, region: caller.region) != nil)
+        #expect(store.signingJob(signed.job.jobId, owner: caller.account, region: caller.region) != nil)
         await #expect(throws: Refused.self) {
             _ = try await service.signPayload(
                 SignPayloadTests.payload, format: "application/vnd.cncf.notary.payload.v1+json", profile: profile, caller: caller,

@@ -23,7 +23,7 @@ public struct ImageChange: Sendable {
 
 /// Metadata of repositories, images, tags, signing configuration and statuses, per registry.
 ///
-/// Implementations: `InMemoryMetadataStore` (an actor) and `SQLiteMetadataStore` (GRDB, WAL).
+/// Implementations: `InMemoryMetadataStore` (a class over a `Mutex`) and `SQLiteMetadataStore` (GRDB, WAL).
 /// Stores answer questions and apply changes; only services decide what absence means.
 public protocol MetadataStore: Sendable {
     var kind: StoreKind { get }
