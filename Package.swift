@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "SignetDomain", "SignetStorage", "SignetWire", "SignetNotary",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

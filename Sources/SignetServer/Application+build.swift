@@ -66,10 +66,12 @@ func buildApplication(
     OCIController(registry: registry, uploads: uploads, ids: ids).addRoutes(
         to: router, auth: RegistryAuthMiddleware(tokens: tokens, defaultRegistry: defaultCaller.registry, required: arguments.auth != "none"))
     let verifier = arguments.auth == "none" ? nil : SigV4Verifier(keys: try accessKeys(arguments, defaultAccount: defaultCaller.account))
-    router.add(middleware: SigV4AuthMiddleware(verifier: verifier, defaultCaller: defaultCaller, clock: clock))
-    ECRController(
+    let sigV4 = SigV4AuthMiddleware(verifier: verifier, defaultCaller: defaultCaller, clock: clock)
+    // before the SigV4 middleware: the ECR endpoint authenticates itself (the fast path calls it without the router)
+    let ecr = ECRController(
         registry: registry, uploads: uploads, tokens: tokens, ids: ids, endpoint: endpoint, defaultRegistry: defaultCaller.registry, clock: clock
-    ).addRoutes(to: router)
+    ).addRoutes(to: router, auth: sigV4)
+    router.add(middleware: sigV4)
     SignerController(signer: signer).addRoutes(to: router)
     let hostname = arguments.hostname
     let responder = router.buildResponder()
@@ -84,7 +86,7 @@ func buildApplication(
     let fastPathLogger = logger
     return Application(
         responder: responder,
-        server: .http1(configuration: .init(additionalChannelHandlers: [ControlPlaneFastPath(responder: fastPathResponder, logger: fastPathLogger)])),
+        server: .http1(configuration: .init(additionalChannelHandlers: [ControlPlaneFastPath(responder: fastPathResponder, ecr: ecr, logger: fastPathLogger)])),
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "signet"),
         services: [engine],
         onServerRunning: { channel in

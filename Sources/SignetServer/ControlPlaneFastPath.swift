@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTPTypes
@@ -20,6 +21,10 @@ import Synchronization
 /// Nothing about the answer changes: the request goes through the same router, middlewares and handlers (so the
 /// router-level tests cover it), and the transport headers Hummingbird adds (`Date`, `Server`, `Content-Length`)
 /// are added the same way. Blobs, uploads and presigned layer downloads are not touched (they stream).
+///
+/// ECR requests (`POST /` and `POST /ecr/<Op>`, the hottest) skip the router too: ``ECRJSONEndpoint`` answers them,
+/// the function the router's routes for those paths call as well (an end-to-end test compares the two answers for
+/// successes and every kind of refusal). That saves ~10 µs of ~90 µs of CPU per GetSigningConfiguration.
 ///
 /// HTTP/1.1 pipelining: while a request is being answered here, further requests on the connection wait (parts
 /// already read are queued, and reads are held back once `maxQueuedParts` wait), and no request is taken here while Hummingbird still owes a
@@ -41,6 +46,8 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     }
 
     private let responder: Responder
+    /// ECR requests (`POST /`, `POST /ecr/<Op>`) are answered by their endpoint directly, without the router.
+    private let ecr: ECRJSONEndpoint?
     private let logger: Logger
     private let maxBody: Int
     private var state = State.idle
@@ -53,8 +60,9 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     private var deferredError: (any Error)?
     private var removed = false
 
-    init(responder: @escaping Responder, logger: Logger, maxBody: Int = AWSJSON.maxRequestBody) {
+    init(responder: @escaping Responder, ecr: ECRJSONEndpoint? = nil, logger: Logger, maxBody: Int = AWSJSON.maxRequestBody) {
         self.responder = responder
+        self.ecr = ecr
         self.logger = logger
         self.maxBody = maxBody
     }
@@ -129,6 +137,24 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         let channel = context.channel
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let closeAfter = head.headerFields.value(.connection).map { $0.lowercased().contains("close") } ?? false
+        if let ecr, head.method == .post, let target = head.path {
+            let uri = URI(target)
+            if let operation = ECRJSONEndpoint.operation(forPath: Substring(uri.path)) {
+                Task {
+                    var (response, bytes) = await ecr.respond(
+                        head: head, uri: uri, body: body, operation: operation, requestID: RequestID.make(), logger: logger)
+                    response.headerFields[.date] = HTTPDate.now()
+                    response.headerFields[.server] = "signet"
+                    let close = closeAfter || response.headerFields.value(.connection) == "close"
+                    let answer = (response, bytes)
+                    channel.eventLoop.execute {
+                        let (handler, context) = loopBound.value
+                        handler.finish(context: context, head: answer.0, body: answer.1, close: close)
+                    }
+                }
+                return
+            }
+        }
         Task {
             let requestContext = SignetRequestContext(source: .init(channel: channel, logger: logger))
             var response = await responder(Request(head: head, body: .init(buffer: body)), requestContext)

@@ -28,6 +28,85 @@ struct FastPathEndToEndTests {
         #expect((out["large"] as? [String]) == ["HTTP/1.1 413 Payload Too Large", "RequestEntityTooLargeException", "close"], "\(result.stdout)")
     }
 
+    /// ECR requests are answered by their endpoint straight from the connection, or through the router when the fast
+    /// path steps aside (here: `Expect: 100-continue`). Both answers must be the same, for successes and for every kind
+    /// of refusal (SigV4, unknown operation, bad JSON, too large), on `POST /` and on `POST /ecr/<Op>`.
+    @Test func ecrAnswersAreTheSameWithAndWithoutTheRouter() throws {
+        let server = try SignetProcess(arguments: ["--in-memory"])
+        try server.start()
+        defer { server.stop() }
+        let result = try run("python3", ["-c", Self.sameAnswersScript, server.baseURL])
+        #expect(result.status == 0, "\(result.stderr)")
+        let cases = result.json["cases"] as? [[String: Any]] ?? []
+        #expect(cases.count == 9, "\(result.stdout)")
+        for entry in cases {
+            let name = entry["name"] as? String ?? "?"
+            let direct = entry["direct"] as? [String] ?? []
+            let routed = entry["routed"] as? [String] ?? []
+            #expect(direct == routed, "\(name): the fast path answered \(direct), the router \(routed)")
+            #expect(direct.first == entry["expected"] as? String, "\(name): \(direct)")
+        }
+    }
+
+    static let sameAnswersScript = #"""
+import socket, sys, json, botocore.auth, botocore.awsrequest, botocore.credentials
+base = sys.argv[1]
+host, port = base.replace("http://", "").split(":")
+port = int(port)
+
+def signed(path, target, body, secret="test"):
+    headers = {"Content-Type": "application/x-amz-json-1.1"}
+    if target:
+        headers["X-Amz-Target"] = "AmazonEC2ContainerRegistry_V20150921." + target
+    r = botocore.awsrequest.AWSRequest(method="POST", url=base + path, data=body, headers=headers)
+    botocore.auth.SigV4Auth(botocore.credentials.Credentials("test", secret), "ecr", "us-east-1").add_auth(r)
+    return dict(r.headers.items())
+
+def exchange(path, headers, body, expect):
+    s = socket.create_connection((host, port))
+    s.settimeout(10)
+    lines = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}"]
+    lines += [f"{k}: {v}" for k, v in headers.items() if k.lower() not in ("host", "content-length")]
+    if expect:
+        lines.append("Expect: 100-continue")
+    s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if expect else body))
+    f = s.makefile("rb")
+    def response():
+        status = f.readline().decode().strip()
+        h = {}
+        while True:
+            line = f.readline().decode()
+            if line in ("\r\n", "\n", ""):
+                break
+            k, v = line.split(":", 1)
+            h[k.strip().lower()] = v.strip()
+        return status, h, f.read(int(h.get("content-length", "0")))
+    status, h, b = response()
+    if expect:
+        assert status == "HTTP/1.1 100 Continue", status
+        s.sendall(body)
+        status, h, b = response()
+    s.close()
+    assert len(h.get("x-amzn-requestid", "")) == 36, h
+    return [status, h.get("content-type", ""), h.get("x-amzn-errortype", ""), h.get("connection", ""), b.decode()]
+
+cases = [
+    ("signed", "/", signed("/", "DescribeRegistry", b"{}"), b"{}", "HTTP/1.1 200 OK"),
+    ("signed /ecr/<Op>", "/ecr/DescribeRegistry", signed("/ecr/DescribeRegistry", None, b"{}"), b"{}", "HTTP/1.1 200 OK"),
+    ("no configuration", "/", signed("/", "GetSigningConfiguration", b"{}"), b"{}", "HTTP/1.1 400 Bad Request"),
+    ("unsigned", "/", {"X-Amz-Target": "AmazonEC2ContainerRegistry_V20150921.DescribeRegistry"}, b"{}", "HTTP/1.1 400 Bad Request"),
+    ("wrong secret", "/", signed("/", "DescribeRegistry", b"{}", secret="nope"), b"{}", "HTTP/1.1 400 Bad Request"),
+    ("unknown target", "/", signed("/", "NoSuchOperation", b"{}"), b"{}", "HTTP/1.1 400 Bad Request"),
+    ("unknown /ecr/<Op>", "/ecr/NoSuchOperation", signed("/ecr/NoSuchOperation", None, b"{}"), b"{}", "HTTP/1.1 400 Bad Request"),
+    ("not JSON", "/", signed("/", "DescribeRepositories", b"{nope"), b"{nope", "HTTP/1.1 400 Bad Request"),
+    ("too large", "/", signed("/", "DescribeRegistry", b"{}"), b"{" + b" " * (32 * 1024 * 1024) + b"}", "HTTP/1.1 413 Payload Too Large"),
+]
+out = []
+for name, path, headers, body, expected in cases:
+    out.append({"name": name, "expected": expected, "direct": exchange(path, headers, body, False), "routed": exchange(path, headers, body, True)})
+print(json.dumps({"cases": out}))
+"""#
+
     /// Raw sockets (no client library would pipeline): prints what came back as JSON.
     static let script = #"""
 import socket, sys, json

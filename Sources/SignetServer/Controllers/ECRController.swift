@@ -21,26 +21,18 @@ struct ECRController: Sendable {
     static let maxPartSize = 20 * 1024 * 1024
     static let minPartSize: Int64 = 5 * 1024 * 1024
 
-    func addRoutes(to router: Router<SignetRequestContext>) {
-        let dispatcher = makeDispatcher()
+    /// The routes `POST /` and `POST /ecr/<Op>`, and the same endpoint for the connection's fast path.
+    ///
+    /// Added before ``SigV4AuthMiddleware``: the endpoint authenticates with it itself (see ``ECRJSONEndpoint``).
+    func addRoutes(to router: Router<SignetRequestContext>, auth: SigV4AuthMiddleware) -> ECRJSONEndpoint {
+        let endpoint = ECRJSONEndpoint(dispatcher: makeDispatcher(), auth: auth)
         router.post("/") { request, context in
-            let target = request.headers.value(.xAmzTarget)
-            let operation = target.flatMap { $0.hasPrefix(Self.targetPrefix) ? String($0.dropFirst(Self.targetPrefix.count)) : nil }
-            guard let operation else { throw AWSError.unknownOperation(target) }
-            return try await Self.respond(dispatcher, operation: operation, request: request, context: context)
+            try await endpoint.respond(to: request, operation: .fromTarget, context: context)
         }
         router.post("/ecr/:operation") { request, context in
-            try await Self.respond(dispatcher, operation: context.parameters.get("operation"), request: request, context: context)
+            try await endpoint.respond(to: request, operation: .named(context.parameters.get("operation")), context: context)
         }
-    }
-
-    private static func respond(
-        _ dispatcher: JSONTargetDispatcher, operation: String?, request: Request, context: SignetRequestContext
-    ) async throws -> Response {
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
-        guard let caller = context.caller else { throw AWSError.internalFailure }
-        let output = try await dispatcher.handle(operation: operation, body: body, caller: caller)
-        return Response(status: .ok, headers: [.contentType: AWSFraming.json11.contentType], body: .init(byteBuffer: output))
+        return endpoint
     }
 
     /// Runs an upload step, turning ``UploadError`` into the ECR exceptions that name the upload.

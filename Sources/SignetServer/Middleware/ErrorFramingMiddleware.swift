@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Crypto
 import Logging
 import NIOCore
@@ -26,12 +27,9 @@ struct ErrorFramingMiddleware: RouterMiddleware {
                 response.headers[.xAmznRequestId] = context.requestID
                 return response
             }
-            let awsError = Self.awsError(for: error, request: request, context: context)
-            let framing = Self.framing(for: request.uri.path)
-            var headers: HTTPFields = [.contentType: framing.contentType, .xAmznErrorType: awsError.code]
-            if awsError.status == .contentTooLarge { headers[.connection] = "close" }
-            let body = request.method == .head ? ByteBuffer() : ByteBuffer(string: awsError.body(framing: framing))
-            response = Response(status: awsError.status, headers: headers, body: .init(byteBuffer: body))
+            let (head, body) = Self.awsErrorResponse(
+                for: error, method: request.method, path: request.uri.path, maxUploadSize: context.maxUploadSize, logger: context.logger)
+            response = Response(status: head.status, headers: head.headerFields, body: .init(byteBuffer: body))
         }
         response.headers[.xAmznRequestId] = context.requestID
         return response
@@ -71,23 +69,37 @@ struct ErrorFramingMiddleware: RouterMiddleware {
         return .json11
     }
 
-    static func awsError(for error: any Error, request: Request, context: Context) -> AWSError {
+    /// The answer of an AWS surface (the framing of `path`) to `error`: status, `Content-Type`, `X-Amzn-ErrorType`,
+    /// and the body (none for HEAD). `x-amzn-RequestId` is the caller's to add.
+    static func awsErrorResponse(
+        for error: any Error, method: HTTPRequest.Method, path: String, maxUploadSize: Int, logger: Logger
+    ) -> (HTTPResponse, ByteBuffer) {
+        let awsError = awsError(for: error, method: method, path: path, maxUploadSize: maxUploadSize, logger: logger)
+        let framing = framing(for: path)
+        var head = HTTPResponse(status: awsError.status)
+        head.headerFields[.contentType] = framing.contentType
+        head.headerFields[.xAmznErrorType] = awsError.code
+        if awsError.status == .contentTooLarge { head.headerFields[.connection] = "close" }
+        return (head, method == .head ? ByteBuffer() : ByteBuffer(string: awsError.body(framing: framing)))
+    }
+
+    static func awsError(for error: any Error, method: HTTPRequest.Method, path: String, maxUploadSize: Int, logger: Logger) -> AWSError {
         switch error {
         case let error as AWSError: return error
         case let error as SigV4Failure:
             // JSON 1.1 services answer 400 for authentication failures; rest-json services 403.
-            let status: HTTPResponse.Status = framing(for: request.uri.path) == .json11 ? .badRequest : .forbidden
+            let status: HTTPResponse.Status = framing(for: path) == .json11 ? .badRequest : .forbidden
             return AWSError(code: error.code, status: status, message: error.message)
         case let error as RegistryError: return AWSError(error)
         case let error as SignerError: return AWSError(error)
         case let error as DecodingError: return AWSJSON.decodingError(error)
-        case is NIOTooManyBytesError: return .requestTooLarge(limit: context.maxUploadSize)
+        case is NIOTooManyBytesError: return .requestTooLarge(limit: maxUploadSize)
         case let error as HTTPError where error.status == .notFound:
-            return .notFound(method: request.method.rawValue, path: request.uri.path)
+            return .notFound(method: method.rawValue, path: path)
         case let error as any HTTPResponseError where error.status.kind == .clientError:
             return AWSError(code: "BadRequestException", status: error.status, message: "\(error)")
         default:
-            context.logger.error("unmapped error", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("unmapped error", metadata: ["error": "\(String(reflecting: error))"])
             return .internalFailure
         }
     }
@@ -108,33 +120,37 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         if request.uri.path == "/v2" || request.uri.path.hasPrefix("/v2/") { return try await next(request, context) }
         var context = context
         var request = request
+        let body = verifier == nil ? ByteBuffer() : try await request.collectBody(upTo: context.maxUploadSize)
+        context.caller = try caller(of: request.head, uri: request.uri, body: body)
+        return try await next(request, context)
+    }
+
+    /// Who sent the request: the verified key's account and its credential scope's region.
+    /// - Parameter body: the whole body (not looked at with `--auth none`).
+    func caller(of head: HTTPRequest, uri: URI, body: ByteBuffer) throws -> CallerIdentity {
         guard let verifier else {
             var region = defaultCaller.region
             let scope =
-                request.headers[.authorization].flatMap(CredentialScope.init(authorizationHeader:))
-                ?? request.uri.queryParameters.get("X-Amz-Credential").flatMap { CredentialScope(credential: $0) }
+                head.headerFields[.authorization].flatMap(CredentialScope.init(authorizationHeader:))
+                ?? uri.queryParameters.get("X-Amz-Credential").flatMap { CredentialScope(credential: $0) }
             if let scope, Region.isWellFormed(scope.region) { region = Region(scope.region) }
-            context.caller = CallerIdentity(account: defaultCaller.account, region: region)
-            return try await next(request, context)
+            return CallerIdentity(account: defaultCaller.account, region: region)
         }
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
         // ECR and Signer are not S3: the payload hash in the canonical request is always the hash of the body that
         // arrived. `x-amz-content-sha256` is only a signed header here, and `UNSIGNED-PAYLOAD` is S3's: a request
         // signed with it, or with a declared hash that is not the body's, fails as a signature mismatch, as non-S3
         // AWS services answer it (SDKs send the header only to S3).
         let payloadHash = SigV4.hex(body.withUnsafeReadableBytes { SHA256.hash(data: $0) })
-        var headers: [(name: String, value: String)] = [("host", request.head.authority ?? "")]
-        headers.reserveCapacity(request.headers.count + 1)
-        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
-        let signed = SigV4.Request(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers, payloadHash: payloadHash)
-        let service = ErrorFramingMiddleware.framing(for: request.uri.path) == .restJSON ? "signer" : "ecr"
+        var headers: [(name: String, value: String)] = [("host", head.authority ?? "")]
+        headers.reserveCapacity(head.headerFields.count + 1)
+        for field in head.headerFields { headers.append((field.name.canonicalName, field.value)) }
+        let signed = SigV4.Request(method: head.method.rawValue, path: uri.path, query: uri.query ?? "", headers: headers, payloadHash: payloadHash)
+        let service = ErrorFramingMiddleware.framing(for: uri.path) == .restJSON ? "signer" : "ecr"
         let (key, scope) = try verifier.verify(signed, service: service, now: clock.now)
         guard Region.isWellFormed(scope.region), let account = try? AccountID(key.accountId) else {
             throw SigV4Failure.invalidSignature("Credential should be scoped to a valid region, not '\(scope.region)'. ")
         }
-        context.caller = CallerIdentity(account: account, region: Region(scope.region))
-        return try await next(request, context)
+        return CallerIdentity(account: account, region: Region(scope.region))
     }
 }
 
