@@ -489,6 +489,19 @@ extension RepositoryShape: AWSJSONWritable {
     }
 }
 
+extension DescribeRepositoriesOutput: AWSJSONWritable {
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        try JSONWrite.object(into: &out) { out in
+            if let nextToken {
+                JSONWrite.key("nextToken", into: &out)
+                JSONWrite.string(nextToken, into: &out)
+            }
+            JSONWrite.key("repositories", into: &out)
+            try JSONWrite.array(repositories, into: &out)
+        }
+    }
+}
+
 extension EncryptionConfigurationShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
         JSONWrite.object(into: &out) { out in
