@@ -125,6 +125,10 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// `{}`, the body of most ECR reads, and its SHA-256 (hex), hashed once.
+    private static let emptyObject = Array("{}".utf8)
+    private static let emptyObjectHash = SigV4.hex(SHA256.hash(data: emptyObject))
+
     /// Who sent the request: the verified key's account and its credential scope's region.
     /// - Parameter body: the whole body (not looked at with `--auth none`).
     func caller(of head: HTTPRequest, uri: URI, body: ByteBuffer) throws -> CallerIdentity {
@@ -140,7 +144,8 @@ struct SigV4AuthMiddleware: RouterMiddleware {
         // arrived. `x-amz-content-sha256` is only a signed header here, and `UNSIGNED-PAYLOAD` is S3's: a request
         // signed with it, or with a declared hash that is not the body's, fails as a signature mismatch, as non-S3
         // AWS services answer it (SDKs send the header only to S3).
-        let payloadHash = SigV4.hex(body.withUnsafeReadableBytes { SHA256.hash(data: $0) })
+        let payloadHash =
+            body.readableBytes == 2 && body.readableBytesView.elementsEqual(Self.emptyObject) ? Self.emptyObjectHash : SigV4.hex(body.withUnsafeReadableBytes { SHA256.hash(data: $0) })
         var headers: [(name: String, value: String)] = [("host", head.authority ?? "")]
         headers.reserveCapacity(head.headerFields.count + 1)
         for field in head.headerFields { headers.append((field.name.canonicalName, field.value)) }

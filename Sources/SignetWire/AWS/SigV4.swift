@@ -205,14 +205,19 @@ public enum SigV4 {
 
     /// Whether the lowercase hex of `expected` equals `provided` (hex digits in either case), in constant time.
     static func constantTimeHexEquals(_ expected: SHA256.Digest, _ provided: String) -> Bool {
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        appendHex(expected, to: &hex)
-        let given = provided.utf8
-        guard given.count == hex.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(hex, given) { difference |= x ^ (y >= 0x41 && y <= 0x5A ? y + 0x20 : y) }
-        return difference == 0
+        var provided = provided
+        return provided.withUTF8 { given in
+            expected.withUnsafeBytes { raw in
+                guard given.count == raw.count * 2 else { return false }
+                func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+                var difference: UInt8 = 0
+                for (index, byte) in raw.enumerated() {
+                    difference |= lowerHex[Int(byte >> 4)] ^ lower(given[2 * index])
+                    difference |= lowerHex[Int(byte & 0x0F)] ^ lower(given[2 * index + 1])
+                }
+                return difference == 0
+            }
+        }
     }
 
     // MARK: Signing (clients)
@@ -322,9 +327,13 @@ public enum SigV4 {
 
     static func appendHex(_ bytes: some ContiguousBytes, to out: inout [UInt8]) {
         bytes.withUnsafeBytes { raw in
-            for byte in raw {
-                out.append(lowerHex[Int(byte >> 4)])
-                out.append(lowerHex[Int(byte & 0x0F)])
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: raw.count * 2))
+            out.withUnsafeMutableBufferPointer { buffer in
+                for (index, byte) in raw.enumerated() {
+                    buffer[start + 2 * index] = lowerHex[Int(byte >> 4)]
+                    buffer[start + 2 * index + 1] = lowerHex[Int(byte & 0x0F)]
+                }
             }
         }
     }
