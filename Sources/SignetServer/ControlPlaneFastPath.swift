@@ -137,40 +137,35 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
         let channel = context.channel
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let closeAfter = head.headerFields.value(.connection).map { $0.lowercased().contains("close") } ?? false
-        if let ecr, head.method == .post, let target = head.path {
+        // an ECR request on exactly `/` or `/ecr/<Op>` goes to its endpoint; everything else through the router
+        let direct = ecr.flatMap { ecr -> (ECRJSONEndpoint, URI, ECRJSONEndpoint.Operation)? in
+            guard head.method == .post, let target = head.path else { return nil }
             let uri = URI(target)
-            if let operation = ECRJSONEndpoint.operation(forPath: Substring(uri.path)) {
-                Task {
-                    var (response, bytes) = await ecr.respond(
-                        head: head, uri: uri, body: body, operation: operation, requestID: RequestID.make(), logger: logger)
-                    response.headerFields[.date] = HTTPDate.now()
-                    response.headerFields[.server] = "signet"
-                    let close = closeAfter || response.headerFields.value(.connection) == "close"
-                    let answer = (response, bytes)
-                    channel.eventLoop.execute {
-                        let (handler, context) = loopBound.value
-                        handler.finish(context: context, head: answer.0, body: answer.1, close: close)
-                    }
-                }
-                return
-            }
+            return ECRJSONEndpoint.operation(forPath: Substring(uri.path)).map { (ecr, uri, $0) }
         }
         Task {
-            let requestContext = SignetRequestContext(source: .init(channel: channel, logger: logger))
-            var response = await responder(Request(head: head, body: .init(buffer: body)), requestContext)
-            response.headers[.date] = HTTPDate.now()
-            response.headers[.server] = "signet"
-            let collector = BodyCollector(allocator: channel.allocator)
-            do {
-                try await response.body.write(collector.writer())
-            } catch {
-                logger.error("control-plane response body failed", metadata: ["error": "\(error)"])
+            var (response, bytes): (HTTPResponse, ByteBuffer)
+            if let (ecr, uri, operation) = direct {
+                (response, bytes) = await ecr.respond(
+                    head: head, uri: uri, body: body, operation: operation, requestID: RequestID.make(), logger: logger)
+            } else {
+                let requestContext = SignetRequestContext(source: .init(channel: channel, logger: logger))
+                let routed = await responder(Request(head: head, body: .init(buffer: body)), requestContext)
+                let collector = BodyCollector(allocator: channel.allocator)
+                do {
+                    try await routed.body.write(collector.writer())
+                } catch {
+                    logger.error("control-plane response body failed", metadata: ["error": "\(error)"])
+                }
+                (response, bytes) = (routed.head, collector.buffer)
             }
-            let (head, bytes) = (response.head, collector.buffer)
-            let close = closeAfter || head.headerFields.value(.connection) == "close"
+            response.headerFields[.date] = HTTPDate.now()
+            response.headerFields[.server] = "signet"
+            let close = closeAfter || response.headerFields.value(.connection) == "close"
+            let answer = (response, bytes)
             channel.eventLoop.execute {
                 let (handler, context) = loopBound.value
-                handler.finish(context: context, head: head, body: bytes, close: close)
+                handler.finish(context: context, head: answer.0, body: answer.1, close: close)
             }
         }
     }

@@ -48,7 +48,7 @@ struct FastPathEndToEndTests {
         }
     }
 
-    static let sameAnswersScript = #"""
+    static let sameAnswersScript = readResponse + #"""
 import socket, sys, json, botocore.auth, botocore.awsrequest, botocore.credentials
 base = sys.argv[1]
 host, port = base.replace("http://", "").split(":")
@@ -71,21 +71,11 @@ def exchange(path, headers, body, expect):
         lines.append("Expect: 100-continue")
     s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if expect else body))
     f = s.makefile("rb")
-    def response():
-        status = f.readline().decode().strip()
-        h = {}
-        while True:
-            line = f.readline().decode()
-            if line in ("\r\n", "\n", ""):
-                break
-            k, v = line.split(":", 1)
-            h[k.strip().lower()] = v.strip()
-        return status, h, f.read(int(h.get("content-length", "0")))
-    status, h, b = response()
+    status, h, b = read_response(f)
     if expect:
         assert status == "HTTP/1.1 100 Continue", status
         s.sendall(body)
-        status, h, b = response()
+        status, h, b = read_response(f)
     s.close()
     assert len(h.get("x-amzn-requestid", "")) == 36, h
     return [status, h.get("content-type", ""), h.get("x-amzn-errortype", ""), h.get("connection", ""), b.decode()]
@@ -107,16 +97,8 @@ for name, path, headers, body, expected in cases:
 print(json.dumps({"cases": out}))
 """#
 
-    /// Raw sockets (no client library would pipeline): prints what came back as JSON.
-    static let script = #"""
-import socket, sys, json
-host, port = sys.argv[1].replace("http://", "").split(":")
-port = int(port)
-
-def request(method, path, headers, body=b""):
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}"] + [f"{k}: {v}" for k, v in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
+    /// Reads one HTTP/1.1 response (status line, lowercased headers, a Content-Length body) from a socket file.
+    static let readResponse = #"""
 def read_response(f):
     status = f.readline().decode().strip()
     headers = {}
@@ -128,6 +110,18 @@ def read_response(f):
         headers[k.strip().lower()] = v.strip()
     body = f.read(int(headers.get("content-length", "0")))
     return status, headers, body
+
+"""#
+
+    /// Raw sockets (no client library would pipeline): prints what came back as JSON.
+    static let script = readResponse + #"""
+import socket, sys, json
+host, port = sys.argv[1].replace("http://", "").split(":")
+port = int(port)
+
+def request(method, path, headers, body=b""):
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}"] + [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 ecr = {"X-Amz-Target": "AmazonEC2ContainerRegistry_V20150921.DescribeRegistry", "Content-Type": "application/x-amz-json-1.1"}
 out = {}

@@ -35,7 +35,6 @@ struct ECRController: Sendable {
         return endpoint
     }
 
-    /// Runs an upload step, turning ``UploadError`` into the ECR exceptions that name the upload.
     /// The model's `UploadId` pattern: an id that cannot be one is a bad parameter, not an upload that is missing.
     static func checkUploadID(_ id: String) throws {
         let groups = id.split(separator: "-", omittingEmptySubsequences: false)
@@ -46,6 +45,7 @@ struct ECRController: Sendable {
         }
     }
 
+    /// Runs an upload step, turning ``UploadError`` into the ECR exceptions that name the upload.
     static func mapUploadErrors<T>(_ key: RegistryKey, _ name: RepositoryName, _ uploadId: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
