@@ -71,7 +71,7 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
     /// memory (the base, manifests, tag lists, referrers); never a blob, an upload or a layer download, which stream.
     static func isControlPlane(_ head: HTTPRequest) -> Bool {
         guard head.method != .head, !head.headerFields.has(.expect), let target = head.path else { return false }
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let path = target[..<(target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex)]
         if head.method == .post && (path == "/" || path.hasPrefix("/ecr/")) { return true }
         if path.hasPrefix("/v2/") {
             guard head.method == .get else { return false }
@@ -103,7 +103,12 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                 let room = maxBody + 1 - body.readableBytes
                 if room > 0 {
                     if chunk.readableBytes > room { chunk = chunk.getSlice(at: chunk.readerIndex, length: room) ?? chunk }
-                    body.writeBuffer(&chunk)
+                    if body.readableBytes == 0 {
+                        body = chunk  // most bodies come in one chunk: kept as it is, not copied
+                    } else {
+                        state = .idle  // the state's reference would make the append copy the body first
+                        body.writeBuffer(&chunk)
+                    }
                 }
                 state = .collecting(head, body)
             case .end:
@@ -116,7 +121,7 @@ final class ControlPlaneFastPath: ChannelDuplexHandler, RemovableChannelHandler 
                 return
             }
             if owedByHummingbird == 0 && Self.isControlPlane(head) {
-                state = .collecting(head, context.channel.allocator.buffer(capacity: 0))
+                state = .collecting(head, ByteBuffer())
             } else {
                 // `Expect: 100-continue` (curl sends it with bodies over 1 MiB): say "go on" now, as RFC 9110 §10.1.1
                 // asks of a server that will read the body, instead of leaving the client to wait out its timeout

@@ -62,10 +62,12 @@ struct ECRJSONEndpoint: Sendable {
                 name = operation
             }
             let output = try await dispatcher.handle(operation: name, body: body, caller: caller)
-            var response = HTTPResponse(status: .ok)
-            response.headerFields[.contentType] = AWSFraming.json11.contentType
-            response.headerFields[.xAmznRequestId] = requestID
-            return (response, output)
+            // room for the transport headers the connection adds (Date, Server, Content-Length): one allocation
+            var fields = HTTPFields()
+            fields.reserveCapacity(6)
+            fields.append(HTTPField(name: .contentType, value: AWSFraming.json11.contentType))
+            fields.append(HTTPField(name: .xAmznRequestId, value: requestID))
+            return (HTTPResponse(status: .ok, headerFields: fields), output)
         } catch {
             var (response, bytes) = ErrorFramingMiddleware.awsErrorResponse(
                 for: error, method: head.method, path: uri.path, maxUploadSize: AWSJSON.maxRequestBody, logger: logger)

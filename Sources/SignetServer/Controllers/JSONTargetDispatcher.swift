@@ -16,6 +16,16 @@ struct JSONTargetDispatcher: Sendable {
         }
     }
 
+    /// Registers `operation` whose output writes its own JSON (``AWSJSONWritable``): written without the generic
+    /// encoder's look-up of that conformance on every response.
+    mutating func register<In: Decodable & Sendable, Out: AWSJSONWritable & Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (In, CallerIdentity) async throws -> Out
+    ) {
+        handlers[operation] = { buffer, caller in
+            try AWSJSON.encode(try await body(try AWSJSON.decode(In.self, from: buffer), caller))
+        }
+    }
+
     /// Registers another name for an already registered operation.
     mutating func alias(_ name: String, for operation: String) {
         handlers[name] = handlers[operation]

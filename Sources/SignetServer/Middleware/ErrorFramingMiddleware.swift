@@ -62,8 +62,10 @@ struct ErrorFramingMiddleware: RouterMiddleware {
     }
 
     /// rest-json for the Signer routes, AWS JSON 1.1 everywhere else.
+    private static let restJSONPrefixes = ["/signing-profiles", "/signing-platforms", "/signing-jobs", "/tags/", "/revocations"]
+
     static func framing(for path: String) -> AWSFraming {
-        for prefix in ["/signing-profiles", "/signing-platforms", "/signing-jobs", "/tags/", "/revocations"] where path.hasPrefix(prefix) {
+        for prefix in restJSONPrefixes where path.hasPrefix(prefix) {
             return .restJSON
         }
         return .json11

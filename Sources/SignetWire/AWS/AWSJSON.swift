@@ -41,6 +41,15 @@ public enum AWSJSON {
         ByteBuffer(bytes: try AWSJSONEncoder().encode(value))
     }
 
+    /// Encodes a shape that writes itself: the same bytes as ``encode(_:)`` (which would find the conformance with a
+    /// dynamic cast per response and copy the bytes once more).
+    public static func encode(_ value: some AWSJSONWritable) throws -> ByteBuffer {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        try value.writeAWSJSON(into: &bytes)
+        return ByteBuffer(bytes: bytes)
+    }
+
     /// Decodes an input shape; an empty body is `{}`.
     /// - Throws: ``AWSError`` `SerializationException` for malformed JSON or wrong member types,
     ///   `ValidationException` for missing required members.
