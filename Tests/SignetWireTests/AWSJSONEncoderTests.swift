@@ -1,4 +1,5 @@
 import Foundation
+import SignetDomain
 import SignetWire
 import Testing
 
@@ -123,6 +124,25 @@ struct AWSJSONEncoderTests {
         let list = DescribeRepositoriesOutput(repositories: shapes, nextToken: "next")
         #expect(try ours(list) == (try foundation(list)))
         #expect(try ours(DescribeRepositoriesOutput(repositories: [])) == #"{"repositories":[]}"#)
+
+        // the same answer written straight from the domain's repositories
+        let key = RegistryKey(account: try AccountID("123456789012"), region: Region("eu-west-3"))
+        let repositories = [
+            Repository(registry: key, name: try RepositoryName("team/app"), createdAt: Date(timeIntervalSince1970: 1_764_460_800)),
+            Repository(
+                registry: key, name: try RepositoryName("xy"), createdAt: Date(timeIntervalSince1970: 1_764_460_800.375),
+                tagMutability: try TagMutability(mode: "IMMUTABLE_WITH_EXCLUSION", exclusionFilters: [("WILDCARD", "v*"), ("WILDCARD", "rc-*")]),
+                scanOnPush: true, encryption: try EncryptionConfiguration(type: "KMS", kmsKey: "arn:aws:kms:eu-west-3:123456789012:key/k")),
+            Repository(registry: key, name: try RepositoryName("a/b.c_d-e"), createdAt: Date(timeIntervalSince1970: 0),
+                       tagMutability: try TagMutability(mode: "IMMUTABLE", exclusionFilters: nil)),
+        ]
+        for (host, token) in [("127.0.0.1:5050", nil), ("123456789012.dkr.ecr.eu-west-3.localhost:5050", "tok\"en")] {
+            let page = DescribeRepositoriesPage(repositories: repositories, registryHost: host, nextToken: token)
+            #expect(try ours(page) == (try foundation(page.output)))
+            #expect(try foundation(page) == (try foundation(page.output)))
+            #expect(page.output.repositories.map(\.repositoryArn) == repositories.map(\.arn))
+        }
+        #expect(try ours(DescribeRepositoriesPage(repositories: [], registryHost: "h:1", nextToken: nil)) == #"{"repositories":[]}"#)
 
         let rules = [
             SigningRuleShape(signingProfileArn: "arn:aws:signer:us-east-1:123456789012:/signing-profiles/P", repositoryFilters: [

@@ -7,6 +7,12 @@ public enum JSONString {
     /// `\b \f \n \r \t` or `\u00XX`, everything else (including non-ASCII UTF-8) as is.
     public static func append(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        appendContents(string, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// What ``append(_:to:)`` writes between the quotes: a string written in pieces, as if it were one.
+    public static func appendContents(_ string: String, to out: inout [UInt8]) {
         var string = string
         string.withUTF8 { bytes in
             var start = 0
@@ -29,6 +35,5 @@ public enum JSONString {
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
         }
-        out.append(UInt8(ascii: "\""))
     }
 }

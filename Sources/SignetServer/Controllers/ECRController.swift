@@ -79,8 +79,8 @@ struct ECRController: Sendable {
             }
             let names = try input.repositoryNames?.map { try RepositoryName($0, field: "repositoryNames") }
             let page = try await registry.describeRepositories(names: names, in: key, maxResults: input.maxResults, nextToken: input.nextToken)
-            return DescribeRepositoriesOutput(
-                repositories: page.items.map(uri), nextToken: page.nextToken)
+            return DescribeRepositoriesPage(
+                repositories: page.items, registryHost: endpoint.host(for: key, defaultRegistry: defaultRegistry), nextToken: page.nextToken)
         }
         table.register("DeleteRepository") { (input: DeleteRepositoryInput, caller) in
             let key = try registry.registry(input.registryId, caller: caller, action: "DeleteRepository", resource: input.repositoryName)

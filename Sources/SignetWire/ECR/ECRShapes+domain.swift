@@ -46,6 +46,66 @@ extension RepositoryShape {
     }
 }
 
+/// DescribeRepositories' answer written straight from the stored repositories: the bytes of
+/// ``DescribeRepositoriesOutput`` with a ``RepositoryShape`` per repository, without building the shapes (their ARN and
+/// URI strings, one host look-up each), which was half of the handler's work for a page of 20.
+public struct DescribeRepositoriesPage: AWSJSONWritable, Sendable {
+    public var repositories: [Repository]
+    /// The `host[:port]` of the registry the repositories are in (a page lists one registry).
+    public var registryHost: String
+    public var nextToken: String?
+
+    public init(repositories: [Repository], registryHost: String, nextToken: String?) {
+        self.repositories = repositories
+        self.registryHost = registryHost
+        self.nextToken = nextToken
+    }
+
+    /// The same answer as shapes.
+    public var output: DescribeRepositoriesOutput {
+        DescribeRepositoriesOutput(repositories: repositories.map { RepositoryShape($0, registryHost: registryHost) }, nextToken: nextToken)
+    }
+
+    public func encode(to encoder: any Encoder) throws { try output.encode(to: encoder) }
+
+    public func writeAWSJSON(into out: inout [UInt8]) throws {
+        out.reserveCapacity(out.count + 64 + repositories.count * 400)
+        try JSONWrite.object(into: &out) { out in
+            if let nextToken {
+                JSONWrite.key("nextToken", into: &out)
+                JSONWrite.string(nextToken, into: &out)
+            }
+            JSONWrite.key("repositories", into: &out)
+            out.append(UInt8(ascii: "["))
+            for (index, repository) in repositories.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                let filters = repository.tagMutability.exclusionFilters
+                try RepositoryShape.write(
+                    createdAt: repository.createdAt,
+                    encryption: EncryptionConfigurationShape(encryptionType: repository.encryption.type.rawValue, kmsKey: repository.encryption.kmsKey),
+                    scanOnPush: repository.scanOnPush, mutability: repository.tagMutability.mode.rawValue,
+                    exclusionFilters: filters.isEmpty ? nil : filters.map { ($0, "WILDCARD") },
+                    registryId: repository.registry.account.value, name: repository.name.value, into: &out,
+                    arn: { out in
+                        // `arn:aws:ecr:<region>:<account>:repository/<name>`, as `Repository.arn` spells it
+                        JSONString.appendContents("arn:aws:ecr:", to: &out)
+                        JSONString.appendContents(repository.registry.region.value, to: &out)
+                        out.append(UInt8(ascii: ":"))
+                        JSONString.appendContents(repository.registry.account.value, to: &out)
+                        JSONString.appendContents(":repository/", to: &out)
+                        JSONString.appendContents(repository.name.value, to: &out)
+                    },
+                    uri: { out in
+                        JSONString.appendContents(registryHost, to: &out)
+                        out.append(UInt8(ascii: "/"))
+                        JSONString.appendContents(repository.name.value, to: &out)
+                    })
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+    }
+}
+
 extension PutImageTagMutabilityOutput {
     public init(_ repository: Repository) {
         let filters = repository.tagMutability.exclusionFilters

@@ -1,4 +1,5 @@
 public import Foundation
+import SignetDomain
 
 // Wire shapes of the ECR operations Signet serves (AWS JSON 1.1). Member names are spelled exactly as the
 // botocore model spells them; optional members are omitted from output when absent.
@@ -464,27 +465,51 @@ public struct DescribeImageSigningStatusOutput: Encodable, Sendable {
 
 extension RepositoryShape: AWSJSONWritable {
     public func writeAWSJSON(into out: inout [UInt8]) throws {
+        try Self.write(
+            createdAt: createdAt, encryption: encryptionConfiguration, scanOnPush: imageScanningConfiguration.scanOnPush,
+            mutability: imageTagMutability, exclusionFilters: imageTagMutabilityExclusionFilters?.map { ($0.filter, $0.filterType) },
+            registryId: registryId, name: repositoryName, into: &out,
+            arn: { JSONString.appendContents(repositoryArn, to: &$0) }, uri: { JSONString.appendContents(repositoryUri, to: &$0) })
+    }
+
+    /// A repository's members in key order. `arn` and `uri` write their strings' contents (between the quotes), so a
+    /// caller can write them in pieces without building them.
+    @inline(__always)
+    static func write(
+        createdAt: Date, encryption: EncryptionConfigurationShape, scanOnPush: Bool?, mutability: String,
+        exclusionFilters: [(filter: String, type: String)]?, registryId: String, name: String, into out: inout [UInt8],
+        arn: (inout [UInt8]) -> Void, uri: (inout [UInt8]) -> Void
+    ) throws {
         try JSONWrite.object(into: &out) { out in
             JSONWrite.key("createdAt", into: &out)
             try JSONWrite.date(createdAt, into: &out)
             JSONWrite.key("encryptionConfiguration", into: &out)
-            try encryptionConfiguration.writeAWSJSON(into: &out)
+            try encryption.writeAWSJSON(into: &out)
             JSONWrite.key("imageScanningConfiguration", into: &out)
-            try imageScanningConfiguration.writeAWSJSON(into: &out)
+            try ImageScanningConfigurationShape(scanOnPush: scanOnPush).writeAWSJSON(into: &out)
             JSONWrite.key("imageTagMutability", into: &out)
-            JSONWrite.string(imageTagMutability, into: &out)
-            if let filters = imageTagMutabilityExclusionFilters {
+            JSONWrite.string(mutability, into: &out)
+            if let exclusionFilters {
                 JSONWrite.key("imageTagMutabilityExclusionFilters", into: &out)
-                try JSONWrite.array(filters, into: &out)
+                out.append(UInt8(ascii: "["))
+                for (index, filter) in exclusionFilters.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    JSONWrite.filter(filter.filter, type: filter.type, into: &out)
+                }
+                out.append(UInt8(ascii: "]"))
             }
             JSONWrite.key("registryId", into: &out)
             JSONWrite.string(registryId, into: &out)
             JSONWrite.key("repositoryArn", into: &out)
-            JSONWrite.string(repositoryArn, into: &out)
+            out.append(UInt8(ascii: "\""))
+            arn(&out)
+            out.append(UInt8(ascii: "\""))
             JSONWrite.key("repositoryName", into: &out)
-            JSONWrite.string(repositoryName, into: &out)
+            JSONWrite.string(name, into: &out)
             JSONWrite.key("repositoryUri", into: &out)
-            JSONWrite.string(repositoryUri, into: &out)
+            out.append(UInt8(ascii: "\""))
+            uri(&out)
+            out.append(UInt8(ascii: "\""))
         }
     }
 }
