@@ -76,6 +76,34 @@ struct MetadataStoreContractTests {
         #expect(try await store.images(repository: name, registry: Self.registry).isEmpty)
     }
 
+    /// A listing is sorted by name and follows every create, change and delete made after an earlier listing (the
+    /// in-memory store keeps each registry's sorted list between calls).
+    @Test(arguments: Kind.allCases)
+    func repositoryListingsFollowEveryChange(kind: Kind) async throws {
+        let (store, url) = try Self.makeStore(kind)
+        defer { url.map { try? FileManager.default.removeItem(at: $0) } }
+        let other = RegistryKey(account: AccountID(trusted: "123456789012"), region: Region("eu-west-1"))
+        func names(_ registry: RegistryKey = Self.registry) async throws -> [String] {
+            try await store.repositories(in: registry).map(\.name.value)
+        }
+        for name in ["mm", "zz", "aa"] {
+            _ = try await store.insertRepository(Repository(registry: Self.registry, name: RepositoryName(trusted: name), createdAt: Date()))
+        }
+        #expect(try await names() == ["aa", "mm", "zz"])
+        #expect(try await names() == ["aa", "mm", "zz"])
+        _ = try await store.insertRepository(Repository(registry: Self.registry, name: RepositoryName(trusted: "bb"), createdAt: Date()))
+        _ = try await store.insertRepository(Repository(registry: other, name: RepositoryName(trusted: "cc"), createdAt: Date()))
+        #expect(try await names() == ["aa", "bb", "mm", "zz"])
+        #expect(try await names(other) == ["cc"])
+        var changed = try #require(try await store.repository(RepositoryName(trusted: "mm"), in: Self.registry))
+        changed.scanOnPush = true
+        try await store.updateRepository(changed)
+        #expect(try await store.repositories(in: Self.registry).first { $0.name.value == "mm" }?.scanOnPush == true)
+        try await store.deleteRepository(RepositoryName(trusted: "aa"), in: Self.registry)
+        #expect(try await names() == ["bb", "mm", "zz"])
+        #expect(try await names(other) == ["cc"])
+    }
+
     @Test(arguments: Kind.allCases)
     func registriesAreIsolated(kind: Kind) async throws {
         let (store, url) = try Self.makeStore(kind)

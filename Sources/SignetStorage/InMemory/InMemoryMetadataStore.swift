@@ -30,6 +30,10 @@ public final class InMemoryMetadataStore: MetadataStore {
     private struct State {
         var repositories: [RepositoryKey: RepositoryState] = [:]
         var signingConfigurations: [RegistryKey: SigningConfiguration] = [:]
+        /// Each registry's repositories sorted by name, as `repositories(in:)` returns them: made when first asked for
+        /// and dropped whenever one of the registry's repositories is created, changed or deleted (every
+        /// DescribeRepositories page used to filter and sort the whole store).
+        var sortedRepositories: [RegistryKey: [Repository]] = [:]
 
         func repository(_ name: RepositoryName, in registry: RegistryKey) -> Repository? {
             repositories[RepositoryKey(registry: registry, name: name)]?.repository
@@ -75,6 +79,7 @@ public final class InMemoryMetadataStore: MetadataStore {
         return state.withLock { state in
             guard state.repositories[key] == nil else { return false }
             state.repositories[key] = RepositoryState(repository: repository)
+            state.sortedRepositories[repository.registry] = nil
             return true
         }
     }
@@ -84,16 +89,26 @@ public final class InMemoryMetadataStore: MetadataStore {
     }
 
     public func repositories(in registry: RegistryKey) -> [Repository] {
-        state.withLock { state in state.repositories.values.lazy.map(\.repository).filter { $0.registry == registry } }
-            .sorted { $0.name < $1.name }
+        state.withLock { state in
+            if let sorted = state.sortedRepositories[registry] { return sorted }
+            let sorted = state.repositories.values.lazy.map(\.repository).filter { $0.registry == registry }.sorted { $0.name < $1.name }
+            state.sortedRepositories[registry] = sorted
+            return sorted
+        }
     }
 
     public func updateRepository(_ repository: Repository) {
-        state.withLock { $0.repositories[RepositoryKey(registry: repository.registry, name: repository.name)]?.repository = repository }
+        state.withLock { state in
+            state.repositories[RepositoryKey(registry: repository.registry, name: repository.name)]?.repository = repository
+            state.sortedRepositories[repository.registry] = nil
+        }
     }
 
     public func deleteRepository(_ name: RepositoryName, in registry: RegistryKey) {
-        state.withLock { $0.repositories[RepositoryKey(registry: registry, name: name)] = nil }
+        state.withLock { state in
+            state.repositories[RepositoryKey(registry: registry, name: name)] = nil
+            state.sortedRepositories[registry] = nil
+        }
     }
 
     public func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) -> Image? {

@@ -88,11 +88,11 @@ public struct DescribeRepositoriesPage: AWSJSONWritable, Sendable {
                     registryId: repository.registry.account.value, name: repository.name.value, into: &out,
                     arn: { out in
                         // `arn:aws:ecr:<region>:<account>:repository/<name>`, as `Repository.arn` spells it
-                        JSONString.appendContents("arn:aws:ecr:", to: &out)
+                        out.append(contentsOf: "arn:aws:ecr:".utf8)
                         JSONString.appendContents(repository.registry.region.value, to: &out)
                         out.append(UInt8(ascii: ":"))
                         JSONString.appendContents(repository.registry.account.value, to: &out)
-                        JSONString.appendContents(":repository/", to: &out)
+                        out.append(contentsOf: ":repository/".utf8)
                         JSONString.appendContents(repository.name.value, to: &out)
                     },
                     uri: { out in
