@@ -1,5 +1,5 @@
 import Foundation
-import SignetDomain
+@testable import SignetDomain
 import Testing
 
 @Suite("Identifiers")
@@ -60,6 +60,34 @@ struct IdentifierTests {
         let last = try Paginator.page(items, key: { $0 }, scope: "ListImages r", maxResults: 2, defaultSize: 100, token: second.nextToken)
         #expect(last.items == ["e"] && last.nextToken == nil)
         #expect(throws: RegistryError.self) { try Paginator.page(items, key: { $0 }, scope: "ListImages r", maxResults: 2, defaultSize: 100, token: "garbage") }
+    }
+
+    /// The binary-search pager gives the pages of the general one on sorted listings: every page size, every token
+    /// (including one whose key is gone, one past the end, and one from another scope).
+    @Test func sortedListingsPageLikeAnyListing() throws {
+        let items = (0..<23).map { String(format: "repo-%03d", $0 * 2) }
+        let scope = "DescribeRepositories 123456789012/us-east-1"
+        for size in [nil, 1, 2, 5, 22, 23, 24] {
+            var tokens: [String?] = [nil, Paginator.encode("repo-007", scope: scope), Paginator.encode("repo-999", scope: scope), Paginator.encode("", scope: scope)]
+            var token: String? = nil
+            repeat {
+                let general = try Paginator.page(items, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token)
+                let sorted = try Paginator.pageOfSorted(items, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token)
+                #expect(general.items == sorted.items && general.nextToken == sorted.nextToken)
+                token = general.nextToken
+                tokens.append(token)
+            } while token != nil
+            for token in tokens {
+                let general = try Paginator.page(items, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token)
+                let sorted = try Paginator.pageOfSorted(items, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token)
+                #expect(general.items == sorted.items && general.nextToken == sorted.nextToken)
+            }
+        }
+        #expect(try Paginator.pageOfSorted([String](), key: { $0 }, scope: scope, maxResults: nil, defaultSize: 10, token: nil).items.isEmpty)
+        let foreign = Paginator.encode("repo-002", scope: "ListImages r")
+        #expect(throws: RegistryError.invalidParameter(.init(path: "nextToken", value: foreign, constraint: .custom("must be a token returned by a previous call")))) {
+            try Paginator.pageOfSorted(items, key: { $0 }, scope: scope, maxResults: 1, defaultSize: 10, token: foreign)
+        }
     }
 
     /// A token works only for the listing that issued it: another operation's or another repository's is refused.

@@ -76,7 +76,8 @@ public struct RegistryService: Sendable {
             return Page(items: found, nextToken: nil)
         }
         let all = try await metadata.repositories(in: registry)
-        return try Paginator.page(
+        // sorted by name: the store's contract
+        return try Paginator.pageOfSorted(
             all, key: \.name.value, scope: "DescribeRepositories \(registry)", maxResults: maxResults, defaultSize: 100, token: nextToken)
     }
 
