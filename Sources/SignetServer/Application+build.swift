@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import SignetDomain
@@ -86,7 +87,11 @@ func buildApplication(
     let fastPathLogger = logger
     return Application(
         responder: responder,
-        server: .http1(configuration: .init(additionalChannelHandlers: [ControlPlaneFastPath(responder: fastPathResponder, ecr: ecr, logger: fastPathLogger)])),
+        server: HTTPServerBuilder { responder in
+            SignetHTTP1Channel(inner: HTTP1Channel(
+                responder: responder,
+                configuration: .init(additionalChannelHandlers: [ControlPlaneFastPath(responder: fastPathResponder, ecr: ecr, logger: fastPathLogger)])))
+        },
         configuration: .init(address: .hostname(arguments.hostname, port: arguments.port), serverName: "signet"),
         services: [engine],
         onServerRunning: { channel in
