@@ -62,31 +62,42 @@ struct IdentifierTests {
         #expect(throws: RegistryError.self) { try Paginator.page(items, key: { $0 }, scope: "ListImages r", maxResults: 2, defaultSize: 100, token: "garbage") }
     }
 
-    /// The binary-search pager gives the pages of the general one on sorted listings: every page size, every token
-    /// (including one whose key is gone, one past the end, and one from another scope).
-    @Test func sortedListingsPageLikeAnyListing() throws {
-        let items = (0..<23).map { String(format: "repo-%03d", $0 * 2) }
+    /// Both pagers give the pages a linear scan gives — the first item whose key is greater than the token's, then
+    /// `maxResults` items — for every page size and token (including one whose key is gone, one past the end, one
+    /// before the start), with repeated keys, and (the general pager) for a listing that arrives out of order.
+    @Test func pagesResumeAfterTheTokensKeyAtEverySize() throws {
         let scope = "DescribeRepositories 123456789012/us-east-1"
-        for size in [nil, 1, 2, 5, 22, 23, 24] {
-            var tokens: [String?] = [nil, Paginator.encode("repo-007", scope: scope), Paginator.encode("repo-999", scope: scope), Paginator.encode("", scope: scope)]
-            var token: String? = nil
-            repeat {
-                let general = try Paginator.page(items, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token)
-                let sorted = try Paginator.pageOfSorted(items, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token)
-                #expect(general.items == sorted.items && general.nextToken == sorted.nextToken)
-                token = general.nextToken
-                tokens.append(token)
-            } while token != nil
-            for token in tokens {
-                let general = try Paginator.page(items, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token)
-                let sorted = try Paginator.pageOfSorted(items, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token)
-                #expect(general.items == sorted.items && general.nextToken == sorted.nextToken)
+        func reference(_ sorted: [String], size: Int?, token: String?) throws -> Page<String> {
+            let start = try token.map { token in
+                let after = try #require(Paginator.decode(token, scope: scope))
+                return sorted.firstIndex { $0 > after } ?? sorted.count
+            } ?? 0
+            let end = min(sorted.count, start + (size ?? 10))
+            return Page(items: Array(sorted[start..<end]), nextToken: end < sorted.count && end > 0 ? Paginator.encode(sorted[end - 1], scope: scope) : nil)
+        }
+        let lists = [(0..<23).map { String(format: "repo-%03d", $0 * 2) }, ["a", "b", "b", "b", "c", "d", "d"], []]
+        for sorted in lists {
+            for size in [nil, 1, 2, 3, 5, 22, 23, 24] {
+                var tokens = [nil] + ["repo-007", "repo-999", "", "b", "d"].map { Paginator.encode($0, scope: scope) }
+                var token: String? = nil
+                repeat {
+                    token = try Paginator.pageOfSorted(sorted, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token).nextToken
+                    tokens.append(token)
+                } while token != nil
+                for token in tokens {
+                    let expected = try reference(sorted, size: size, token: token)
+                    for page in [
+                        try Paginator.pageOfSorted(sorted, key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token),
+                        try Paginator.page(sorted.reversed(), key: { $0 }, scope: scope, maxResults: size, defaultSize: 10, token: token),
+                    ] {
+                        #expect(page.items == expected.items && page.nextToken == expected.nextToken, "\(sorted) size \(String(describing: size))")
+                    }
+                }
             }
         }
-        #expect(try Paginator.pageOfSorted([String](), key: { $0 }, scope: scope, maxResults: nil, defaultSize: 10, token: nil).items.isEmpty)
         let foreign = Paginator.encode("repo-002", scope: "ListImages r")
         #expect(throws: RegistryError.invalidParameter(.init(path: "nextToken", value: foreign, constraint: .custom("must be a token returned by a previous call")))) {
-            try Paginator.pageOfSorted(items, key: { $0 }, scope: scope, maxResults: 1, defaultSize: 10, token: foreign)
+            try Paginator.pageOfSorted(lists[0], key: { $0 }, scope: scope, maxResults: 1, defaultSize: 10, token: foreign)
         }
     }
 

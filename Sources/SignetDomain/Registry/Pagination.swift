@@ -23,26 +23,14 @@ public enum Paginator {
     public static func page<Item: Sendable>(
         _ items: [Item], key: (Item) -> String, scope: String, maxResults: Int?, defaultSize: Int, token: String?
     ) throws -> Page<Item> {
-        var items = items
-        var keys = items.map(key)
         // Callers almost always pass their listing sorted already: sort (stably) only when it is not.
-        if !zip(keys, keys.dropFirst()).allSatisfy({ $0 <= $1 }) {
+        let keys = items.map(key)
+        guard zip(keys, keys.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             let order = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
-            items = order.map { items[$0] }
-            keys = order.map { keys[$0] }
+            return try pageOfSorted(
+                order.map { items[$0] }, key: key, scope: scope, maxResults: maxResults, defaultSize: defaultSize, token: token)
         }
-        var start = 0
-        if let token {
-            guard let after = decode(token, scope: scope) else {
-                throw RegistryError.invalidParameter(.init(path: "nextToken", value: token, constraint: .custom("must be a token returned by a previous call")))
-            }
-            start = keys.firstIndex { $0 > after } ?? items.count
-        }
-        let size = maxResults ?? defaultSize
-        let end = min(items.count, start + size)
-        let slice = Array(items[start..<end])
-        let next = end < items.count && end > 0 ? encode(keys[end - 1], scope: scope) : nil
-        return Page(items: slice, nextToken: next)
+        return try pageOfSorted(items, key: key, scope: scope, maxResults: maxResults, defaultSize: defaultSize, token: token)
     }
 
     /// ``page(_:key:scope:maxResults:defaultSize:token:)`` for a listing its source already keeps in ascending `key`

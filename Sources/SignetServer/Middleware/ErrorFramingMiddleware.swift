@@ -61,9 +61,9 @@ struct ErrorFramingMiddleware: RouterMiddleware {
         return Response(status: ociError.status, headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// rest-json for the Signer routes, AWS JSON 1.1 everywhere else.
     private static let restJSONPrefixes = ["/signing-profiles", "/signing-platforms", "/signing-jobs", "/tags/", "/revocations"]
 
+    /// rest-json for the Signer routes, AWS JSON 1.1 everywhere else.
     static func framing(for path: String) -> AWSFraming {
         for prefix in restJSONPrefixes where path.hasPrefix(prefix) {
             return .restJSON
