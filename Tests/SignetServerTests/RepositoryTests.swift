@@ -107,6 +107,49 @@ struct RepositoryTests {
         }
     }
 
+    /// The same listing asked again after each kind of change shows the change (the server reuses a page's bytes
+    /// only while they would be written the same).
+    @Test(arguments: TestStore.allCases)
+    func describeRepositoriesAskedAgainShowsEachChange(store: TestStore) async throws {
+        try await withServer(store) { client, _ in
+            func listing() async throws -> [String] {
+                let page = try await client.ecr("DescribeRepositories", "{}")
+                return try #require(page["repositories"] as? [[String: Any]]).map { repository in
+                    let filters = (repository["imageTagMutabilityExclusionFilters"] as? [[String: String]])?.map { $0["filter"] ?? "" } ?? []
+                    return "\(repository["repositoryName"] as? String ?? "") \(repository["imageTagMutability"] as? String ?? "") \(filters)"
+                }
+            }
+            func expectListing(_ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+                let actual = try await listing()
+                #expect(actual == expected, sourceLocation: sourceLocation)
+            }
+            try await expectListing([])
+            _ = try await client.ecr("CreateRepository", #"{"repositoryName":"bb"}"#)
+            try await expectListing(["bb MUTABLE []"])
+            try await expectListing(["bb MUTABLE []"])
+            _ = try await client.ecr("CreateRepository", #"{"repositoryName":"aa"}"#)
+            try await expectListing(["aa MUTABLE []", "bb MUTABLE []"])
+            _ = try await client.ecr("PutImageTagMutability", #"{"repositoryName":"bb","imageTagMutability":"IMMUTABLE"}"#)
+            try await expectListing(["aa MUTABLE []", "bb IMMUTABLE []"])
+            _ = try await client.ecr(
+                "PutImageTagMutability",
+                #"{"repositoryName":"bb","imageTagMutability":"IMMUTABLE_WITH_EXCLUSION","imageTagMutabilityExclusionFilters":[{"filterType":"WILDCARD","filter":"dev-*"}]}"#)
+            try await expectListing(["aa MUTABLE []", "bb IMMUTABLE_WITH_EXCLUSION [\"dev-*\"]"])
+            _ = try await client.ecr(
+                "PutImageTagMutability",
+                #"{"repositoryName":"bb","imageTagMutability":"IMMUTABLE_WITH_EXCLUSION","imageTagMutabilityExclusionFilters":[{"filterType":"WILDCARD","filter":"test-*"}]}"#)
+            try await expectListing(["aa MUTABLE []", "bb IMMUTABLE_WITH_EXCLUSION [\"test-*\"]"])
+            _ = try await client.ecr("DeleteRepository", #"{"repositoryName":"aa"}"#)
+            try await expectListing(["bb IMMUTABLE_WITH_EXCLUSION [\"test-*\"]"])
+            _ = try await client.ecr("DeleteRepository", #"{"repositoryName":"bb"}"#)
+            _ = try await client.ecr("CreateRepository", #"{"repositoryName":"bb","imageScanningConfiguration":{"scanOnPush":true}}"#)
+            let page = try await client.ecr("DescribeRepositories", "{}")
+            let repository = try #require((page["repositories"] as? [[String: Any]])?.first)
+            #expect(repository["imageTagMutability"] as? String == "MUTABLE")
+            #expect(repository["imageScanningConfiguration"] as? [String: Bool] == ["scanOnPush": true])
+        }
+    }
+
     @Test(arguments: TestStore.allCases)
     func deleteRepositoryRespectsForce(store: TestStore) async throws {
         try await withServer(store) { client, server in

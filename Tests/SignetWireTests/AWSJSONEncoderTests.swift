@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SignetDomain
 import SignetWire
 import Testing
@@ -156,6 +157,76 @@ struct AWSJSONEncoderTests {
             let output = RegistrySigningConfigurationOutput(registryId: "123456789012", signingConfiguration: configuration)
             #expect(try ours(output) == (try foundation(output)))
         }
+    }
+
+    /// A cached `DescribeRepositories` page is reused only while it would be written the same: a change to any member
+    /// the page writes, even one that `==` does not see (a string spelled in another Unicode form), gives the newly
+    /// written bytes; the cache stays within its bounds.
+    @Test func describeRepositoriesPagesAreReusedOnlyWhileTheyWouldBeWrittenTheSame() throws {
+        let key = RegistryKey(account: try AccountID("123456789012"), region: Region("eu-west-3"))
+        let base = [
+            Repository(registry: key, name: try RepositoryName("team/app"), createdAt: Date(timeIntervalSince1970: 0)),
+            Repository(
+                registry: key, name: try RepositoryName("xy"), createdAt: Date(timeIntervalSince1970: 1_764_460_800.375),
+                tagMutability: try TagMutability(mode: "IMMUTABLE_WITH_EXCLUSION", exclusionFilters: [("WILDCARD", "v*")]),
+                scanOnPush: true, encryption: try EncryptionConfiguration(type: "KMS", kmsKey: "alias/caf\u{E9}")),
+        ]
+        let cache = DescribeRepositoriesPageCache()
+        // bytes, not `String`s: `String`'s `==` would take canonically equivalent JSON for the same
+        func written(_ page: DescribeRepositoriesPage) throws -> [UInt8] { Array(try AWSJSON.encode(page).readableBytesView) }
+        func cached(_ page: DescribeRepositoriesPage) throws -> [UInt8] { Array(try cache.encode(page).readableBytesView) }
+        func page(_ repositories: [Repository], host: String = "127.0.0.1:5050", token: String? = "t") -> DescribeRepositoriesPage {
+            DescribeRepositoriesPage(repositories: repositories, registryHost: host, nextToken: token)
+        }
+        let original = page(base)
+        #expect(try cached(original) == (try written(original)))
+        #expect(try cached(original) == (try written(original)))
+        #expect(cache.occupancy.entries == 1)
+
+        // each member the page writes, changed on the second repository (the cache's key is the first one), with the
+        // original page cached before each change
+        let changes: [(String, (inout Repository) throws -> Void)] = [
+            ("name", { $0.name = try RepositoryName("xz") }),
+            ("account", { $0.registry = RegistryKey(account: try AccountID("123456789013"), region: $0.registry.region) }),
+            ("region", { $0.registry = RegistryKey(account: $0.registry.account, region: Region("eu-west-4")) }),
+            ("createdAt", { $0.createdAt = Date(timeIntervalSince1970: 1_764_460_800.5) }),
+            ("scanOnPush", { $0.scanOnPush = false }),
+            ("mode", { $0.tagMutability = try TagMutability(mode: "MUTABLE_WITH_EXCLUSION", exclusionFilters: [("WILDCARD", "v*")]) }),
+            ("filters", { $0.tagMutability = try TagMutability(mode: "IMMUTABLE_WITH_EXCLUSION", exclusionFilters: [("WILDCARD", "v*"), ("WILDCARD", "w")]) }),
+            ("filter", { $0.tagMutability = try TagMutability(mode: "IMMUTABLE_WITH_EXCLUSION", exclusionFilters: [("WILDCARD", "w*")]) }),
+            ("encryptionType", { $0.encryption = try EncryptionConfiguration(type: "KMS_DSSE", kmsKey: "alias/caf\u{E9}") }),
+            ("kmsKey", { $0.encryption = try EncryptionConfiguration(type: "KMS", kmsKey: "alias/cafe") }),
+            // the same key to `==` (canonically equivalent), other bytes
+            ("kmsKey decomposed", { $0.encryption = try EncryptionConfiguration(type: "KMS", kmsKey: "alias/cafe\u{301}") }),
+        ]
+        #expect("alias/cafe\u{301}" == "alias/caf\u{E9}")
+        for (member, change) in changes {
+            _ = try cached(original)
+            var repositories = base
+            try change(&repositories[1])
+            let changed = page(repositories)
+            #expect(try cached(changed) == (try written(changed)), "\(member)")
+            #expect(try cached(changed) != (try written(original)), "\(member)")
+        }
+        for changed in [page(base, host: "localhost:5050"), page(base, token: nil), page(base, token: "u"), page(Array(base.prefix(1)))] {
+            #expect(try cached(changed) == (try written(changed)))
+        }
+        // tags are not in the page: a change to them reuses the page, rightly
+        var tagged = base
+        tagged[1].tags = [try ResourceTag(key: "k", value: "v")]
+        #expect(try cached(page(tagged)) == (try written(original)))
+
+        // bounds: at most maxEntries pages, and a page over a quarter of maxBytes is written but not kept
+        for index in 0..<(DescribeRepositoriesPageCache.maxEntries + 40) {
+            let one = Repository(registry: key, name: try RepositoryName("r\(index)"), createdAt: Date(timeIntervalSince1970: 1))
+            #expect(try cached(page([one])) == (try written(page([one]))))
+        }
+        #expect(cache.occupancy.entries == DescribeRepositoriesPageCache.maxEntries)
+        let many = try (0..<10_000).map { Repository(registry: key, name: try RepositoryName("big/repository-\($0)"), createdAt: Date(timeIntervalSince1970: 1)) }
+        let before = cache.occupancy
+        #expect(try cached(page(many)) == (try written(page(many))))
+        #expect(cache.occupancy == before)
+        #expect(before.bytes <= DescribeRepositoriesPageCache.maxBytes)
     }
 
     @Test func topLevelValuesAndEmptyShapes() throws {

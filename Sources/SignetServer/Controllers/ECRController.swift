@@ -61,6 +61,7 @@ struct ECRController: Sendable {
         let endpoint = self.endpoint
         let clock = self.clock
         let defaultRegistry = self.defaultRegistry
+        let pages = DescribeRepositoriesPageCache()
         @Sendable func uri(_ repository: Repository) -> RepositoryShape {
             RepositoryShape(repository, registryHost: endpoint.host(for: repository.registry, defaultRegistry: defaultRegistry))
         }
@@ -79,8 +80,8 @@ struct ECRController: Sendable {
             }
             let names = try input.repositoryNames?.map { try RepositoryName($0, field: "repositoryNames") }
             let page = try await registry.describeRepositories(names: names, in: key, maxResults: input.maxResults, nextToken: input.nextToken)
-            return DescribeRepositoriesPage(
-                repositories: page.items, registryHost: endpoint.host(for: key, defaultRegistry: defaultRegistry), nextToken: page.nextToken)
+            return try pages.encode(DescribeRepositoriesPage(
+                repositories: page.items, registryHost: endpoint.host(for: key, defaultRegistry: defaultRegistry), nextToken: page.nextToken))
         }
         table.register("DeleteRepository") { (input: DeleteRepositoryInput, caller) in
             let key = try registry.registry(input.registryId, caller: caller, action: "DeleteRepository", resource: input.repositoryName)

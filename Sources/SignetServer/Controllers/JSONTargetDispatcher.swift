@@ -26,6 +26,15 @@ struct JSONTargetDispatcher: Sendable {
         }
     }
 
+    /// Registers `operation` whose handler answers with the JSON's bytes itself (``DescribeRepositoriesPageCache``).
+    mutating func register<In: Decodable & Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (In, CallerIdentity) async throws -> ByteBuffer
+    ) {
+        handlers[operation] = { buffer, caller in
+            try await body(try AWSJSON.decode(In.self, from: buffer), caller)
+        }
+    }
+
     /// Registers another name for an already registered operation.
     mutating func alias(_ name: String, for operation: String) {
         handlers[name] = handlers[operation]
