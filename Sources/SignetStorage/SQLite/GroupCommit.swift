@@ -10,6 +10,8 @@ import GRDB
 /// before. A lone write is one transaction, as it was.
 final class GroupCommit: @unchecked Sendable {
     private let pool: DatabasePool
+    /// Called after every transaction (committed or rolled back), before any of its callers resumes.
+    private let afterTransaction: @Sendable () -> Void
     // `pending` and `draining` are only touched while `lock` is held.
     private let lock = NSLock()
     private var pending: [Item] = []
@@ -17,8 +19,9 @@ final class GroupCommit: @unchecked Sendable {
     /// Most writes in one transaction (bounds how long the write lock is held).
     static let maxBatch = 256
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, afterTransaction: @escaping @Sendable () -> Void = {}) {
         self.pool = pool
+        self.afterTransaction = afterTransaction
     }
 
     /// Runs `work` in a savepoint of the next group transaction and returns its result once that has committed.
@@ -70,14 +73,17 @@ final class GroupCommit: @unchecked Sendable {
                 return batch
             }
             if batch.isEmpty { return }
+            let failure: (any Error)?
             do {
                 try pool.write { db in
                     for item in batch { item.run(db) }
                 }
-                for item in batch { item.complete(nil) }
+                failure = nil
             } catch {
-                for item in batch { item.complete(error) }
+                failure = error
             }
+            afterTransaction()
+            for item in batch { item.complete(failure) }
         }
     }
 

@@ -12,6 +12,8 @@ public struct SQLiteMetadataStore: MetadataStore {
     /// Every mutation goes through here: concurrent writes share a commit (``GroupCommit``).
     let committer: GroupCommit
     let decodedProfiles = DecodedProfiles()
+    /// Tags' digests and images between writes (a manifest GET's two reads); emptied after every transaction.
+    let images = ImageReadCache()
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String) throws {
@@ -26,7 +28,7 @@ public struct SQLiteMetadataStore: MetadataStore {
         // on the writer, so it is set again there.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
-        committer = GroupCommit(pool: pool)
+        committer = GroupCommit(pool: pool, afterTransaction: images.invalidate)
     }
 
     public var kind: StoreKind { .sqlite }
@@ -105,7 +107,12 @@ public struct SQLiteMetadataStore: MetadataStore {
     // MARK: Images
 
     public func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Image? {
-        try lookup { db in try Self.image(digest, repository: repository, registry: registry, db: db) }
+        let key = ImageReadCache.ImageKey(registry: registry, repository: repository, digest: digest)
+        if let image = images.image(key) { return image }
+        let generation = images.generation
+        let image = try lookup { db in try Self.image(digest, repository: repository, registry: registry, db: db) }
+        if let image { images.store(image, for: key, readAt: generation) }
+        return image
     }
 
     static func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey, db: Database) throws -> Image? {
@@ -135,7 +142,12 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) async throws -> Digest? {
-        try lookup { db in try Self.digest(forTag: tag, repository: repository, registry: registry, db: db) }
+        let key = ImageReadCache.TagKey(registry: registry, repository: repository, tag: tag)
+        if let digest = images.digest(key) { return digest }
+        let generation = images.generation
+        let digest = try lookup { db in try Self.digest(forTag: tag, repository: repository, registry: registry, db: db) }
+        if let digest { images.store(digest, for: key, readAt: generation) }
+        return digest
     }
 
     static func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey, db: Database) throws -> Digest? {
