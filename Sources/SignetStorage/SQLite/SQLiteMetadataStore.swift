@@ -12,8 +12,8 @@ public struct SQLiteMetadataStore: MetadataStore {
     /// Every mutation goes through here: concurrent writes share a commit (``GroupCommit``).
     let committer: GroupCommit
     let decodedProfiles = DecodedProfiles()
-    /// Tags' digests and images between writes (a manifest GET's two reads); emptied after every transaction.
-    let images = ImageReadCache()
+    /// Tags' digests, images and repository listings between writes; emptied after every transaction.
+    let cache = ReadCache()
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String) throws {
@@ -28,7 +28,7 @@ public struct SQLiteMetadataStore: MetadataStore {
         // on the writer, so it is set again there.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
-        committer = GroupCommit(pool: pool, afterTransaction: images.invalidate)
+        committer = GroupCommit(pool: pool, afterTransaction: cache.invalidate)
     }
 
     public var kind: StoreKind { .sqlite }
@@ -82,12 +82,16 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func repositories(in registry: RegistryKey) async throws -> [Repository] {
-        try lookup { db in
+        if let repositories = cache.repositories(in: registry) { return repositories }
+        let generation = cache.generation
+        let repositories = try lookup { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT \(Self.repositoryColumns) FROM repository WHERE account = ? AND region = ? ORDER BY name"),
                 arguments: [registry.account.value, registry.region.value]
             ).map { try Self.repository(from: $0, registry: registry) }
         }
+        cache.store(repositories, in: registry, readAt: generation)
+        return repositories
     }
 
     public func updateRepository(_ repository: Repository) async throws {
@@ -107,11 +111,11 @@ public struct SQLiteMetadataStore: MetadataStore {
     // MARK: Images
 
     public func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Image? {
-        let key = ImageReadCache.ImageKey(registry: registry, repository: repository, digest: digest)
-        if let image = images.image(key) { return image }
-        let generation = images.generation
+        let key = ReadCache.ImageKey(registry: registry, repository: repository, digest: digest)
+        if let image = cache.image(key) { return image }
+        let generation = cache.generation
         let image = try lookup { db in try Self.image(digest, repository: repository, registry: registry, db: db) }
-        if let image { images.store(image, for: key, readAt: generation) }
+        if let image { cache.store(image, for: key, readAt: generation) }
         return image
     }
 
@@ -142,11 +146,11 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) async throws -> Digest? {
-        let key = ImageReadCache.TagKey(registry: registry, repository: repository, tag: tag)
-        if let digest = images.digest(key) { return digest }
-        let generation = images.generation
+        let key = ReadCache.TagKey(registry: registry, repository: repository, tag: tag)
+        if let digest = cache.digest(key) { return digest }
+        let generation = cache.generation
         let digest = try lookup { db in try Self.digest(forTag: tag, repository: repository, registry: registry, db: db) }
-        if let digest { images.store(digest, for: key, readAt: generation) }
+        if let digest { cache.store(digest, for: key, readAt: generation) }
         return digest
     }
 
