@@ -52,6 +52,16 @@ public struct SQLiteMetadataStore: MetadataStore {
         try pool.unsafeRead(block)
     }
 
+    /// A ``lookup(_:)`` answered from ``cache`` when it holds `cached`; otherwise read, and a found answer handed to
+    /// `keep` with the generation taken *before* the read — the rule ``ReadCache`` rests on, kept in this one place.
+    func cachedLookup<T>(_ cached: T?, keep: (T, UInt64) -> Void, _ block: (Database) throws -> T?) throws -> T? {
+        if let cached { return cached }
+        let generation = cache.generation
+        let value = try lookup(block)
+        if let value { keep(value, generation) }
+        return value
+    }
+
     /// A read of several statements that must see one state of the database (one read transaction).
     func snapshot<T>(_ block: (Database) throws -> T) throws -> T {
         try pool.read(block)
@@ -82,16 +92,12 @@ public struct SQLiteMetadataStore: MetadataStore {
     }
 
     public func repositories(in registry: RegistryKey) async throws -> [Repository] {
-        if let repositories = cache.repositories(in: registry) { return repositories }
-        let generation = cache.generation
-        let repositories = try lookup { db in
+        try cachedLookup(cache.repositories(in: registry), keep: { cache.store($0, in: registry, readAt: $1) }) { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT \(Self.repositoryColumns) FROM repository WHERE account = ? AND region = ? ORDER BY name"),
                 arguments: [registry.account.value, registry.region.value]
             ).map { try Self.repository(from: $0, registry: registry) }
-        }
-        cache.store(repositories, in: registry, readAt: generation)
-        return repositories
+        } ?? []
     }
 
     public func updateRepository(_ repository: Repository) async throws {
@@ -112,11 +118,9 @@ public struct SQLiteMetadataStore: MetadataStore {
 
     public func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey) async throws -> Image? {
         let key = ReadCache.ImageKey(registry: registry, repository: repository, digest: digest)
-        if let image = cache.image(key) { return image }
-        let generation = cache.generation
-        let image = try lookup { db in try Self.image(digest, repository: repository, registry: registry, db: db) }
-        if let image { cache.store(image, for: key, readAt: generation) }
-        return image
+        return try cachedLookup(cache.image(key), keep: { cache.store($0, for: key, readAt: $1) }) { db in
+            try Self.image(digest, repository: repository, registry: registry, db: db)
+        }
     }
 
     static func image(_ digest: Digest, repository: RepositoryName, registry: RegistryKey, db: Database) throws -> Image? {
@@ -147,11 +151,9 @@ public struct SQLiteMetadataStore: MetadataStore {
 
     public func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey) async throws -> Digest? {
         let key = ReadCache.TagKey(registry: registry, repository: repository, tag: tag)
-        if let digest = cache.digest(key) { return digest }
-        let generation = cache.generation
-        let digest = try lookup { db in try Self.digest(forTag: tag, repository: repository, registry: registry, db: db) }
-        if let digest { cache.store(digest, for: key, readAt: generation) }
-        return digest
+        return try cachedLookup(cache.digest(key), keep: { cache.store($0, for: key, readAt: $1) }) { db in
+            try Self.digest(forTag: tag, repository: repository, registry: registry, db: db)
+        }
     }
 
     static func digest(forTag tag: ImageTag, repository: RepositoryName, registry: RegistryKey, db: Database) throws -> Digest? {
